@@ -1,0 +1,1 @@
+//! Dependency resolution over a [`Pool`](crate::repo::Pool) with resolvo.
