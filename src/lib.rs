@@ -4,6 +4,9 @@
 //! config → plan → repo → solve → fetch → rootfs → rpmdb → image → publish,
 //! with `engine` running the plan and `evr` holding pure version logic.
 
+pub mod clock;
 pub mod evr;
+pub mod image;
 pub mod repo;
+pub mod rootfs;
 pub mod solve;

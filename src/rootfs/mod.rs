@@ -1,0 +1,170 @@
+//! Rootfs assembly without root: stream each package's payload into a [`Tree`],
+//! then map owners through the image's own /etc/passwd and /etc/group.
+
+mod owners;
+mod spool;
+mod tree;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rpm::{FileFlags, FileType, IndexTag, PackageReader};
+use thiserror::Error;
+
+pub use owners::{apply_owners, OwnerWarning};
+pub use spool::{BlobRef, Spool};
+pub use tree::{Node, NodeKind, Tree};
+
+#[derive(Debug, Error)]
+pub enum RootfsError {
+    #[error("{}: cannot read package: {reason}", path.display())]
+    Package { path: PathBuf, reason: String },
+    #[error("file conflict: {path} is installed differently by {first} and {second}")]
+    Conflict { path: String, first: String, second: String },
+    #[error("{path}: not a valid path inside the image")]
+    BadPath { path: String },
+    #[error("{path}: too many levels of symbolic links")]
+    SymlinkLoop { path: String },
+    #[error("{path} is not a directory, but {wanted_by} needs it to be one")]
+    NotADirectory { path: String, wanted_by: String },
+    #[error("writing the content spool failed: {0}")]
+    Spool(String),
+}
+
+/// Stream one package's payload into `tree`. Returns the package's headers, which
+/// the rpmdb stage records.
+pub fn install_package(tree: &mut Tree, rpm_path: &Path) -> Result<rpm::PackageMetadata, RootfsError> {
+    let fail = |reason: String| RootfsError::Package { path: rpm_path.to_path_buf(), reason };
+    let mut reader = PackageReader::open(rpm_path).map_err(|e| fail(e.to_string()))?;
+    let nevra = reader.metadata.get_nevra().map(|n| n.to_string()).map_err(|e| fail(e.to_string()))?;
+    let links = HardlinkSets::of(&reader.metadata).map_err(|e| fail(e.to_string()))?;
+    let mut link_members: HashMap<(u32, u32), Vec<(String, Node)>> = HashMap::new();
+    let mut link_data: HashMap<(u32, u32), BlobRef> = HashMap::new();
+
+    while let Some(mut file) = reader.next_file().map_err(|e| fail(e.to_string()))? {
+        let entry = file.metadata.clone();
+        if entry.flags().contains(FileFlags::GHOST) {
+            continue; // %ghost files are owned in the rpmdb but never created
+        }
+        let path = entry.path().to_string_lossy().into_owned();
+        let kind = match entry.file_type() {
+            FileType::Dir => NodeKind::Dir,
+            FileType::SymbolicLink => NodeKind::Symlink { target: entry.linkto().unwrap_or_default().to_string() },
+            FileType::Regular => {
+                let has_data = file.has_payload();
+                let blob = if has_data {
+                    tree.spool_mut().append(&mut file).map_err(|e| fail(format!("{path}: {e}")))?
+                } else {
+                    BlobRef { offset: 0, len: 0 }
+                };
+                file.finish().map_err(|e| fail(format!("{path}: {e}")))?;
+                let digest = entry.digest().map(|d| d.to_string());
+                if let Some(set) = links.set_of(&path) {
+                    if has_data {
+                        link_data.insert(set, blob);
+                    }
+                    let node = make_node(tree, &entry, NodeKind::File { blob, digest, link_group: None }, &nevra);
+                    link_members.entry(set).or_default().push((path, node));
+                    continue;
+                }
+                NodeKind::File { blob, digest, link_group: None }
+            }
+            FileType::CharacterDevice => {
+                NodeKind::CharDevice { major: entry.rdev_major().into(), minor: entry.rdev_minor().into() }
+            }
+            FileType::BlockDevice => {
+                NodeKind::BlockDevice { major: entry.rdev_major().into(), minor: entry.rdev_minor().into() }
+            }
+            FileType::Fifo => NodeKind::Fifo,
+            other => return Err(fail(format!("{path}: unsupported file type {other:?}"))),
+        };
+        let node = make_node(tree, &entry, kind, &nevra);
+        tree.insert(&path, node)?;
+    }
+    insert_hardlink_sets(tree, link_members, &link_data)?;
+    Ok(reader.metadata)
+}
+
+fn make_node(tree: &Tree, entry: &rpm::FileEntry<'_>, kind: NodeKind, nevra: &str) -> Node {
+    Node {
+        kind,
+        mode: entry.permissions().into(),
+        user: entry.user().to_string(),
+        group: entry.group().to_string(),
+        uid: 0,
+        gid: 0,
+        mtime: u64::from(entry.modified_at().0).min(tree.epoch),
+        package: Some(nevra.to_string()),
+    }
+}
+
+/// Give every member of a hardlink set the bytes that only its last member carried.
+fn insert_hardlink_sets(
+    tree: &mut Tree,
+    members: HashMap<(u32, u32), Vec<(String, Node)>>,
+    data: &HashMap<(u32, u32), BlobRef>,
+) -> Result<(), RootfsError> {
+    let mut sets: Vec<_> = members.into_iter().collect();
+    sets.sort_by(|a, b| a.1[0].0.cmp(&b.1[0].0));
+    for (set, nodes) in sets {
+        let blob = data.get(&set).copied().unwrap_or(BlobRef { offset: 0, len: 0 });
+        let group = tree.new_link_group();
+        for (path, mut node) in nodes {
+            if let NodeKind::File { digest, .. } = node.kind {
+                node.kind = NodeKind::File { blob, digest, link_group: Some(group) };
+            }
+            tree.insert(&path, node)?;
+        }
+    }
+    Ok(())
+}
+
+/// Which regular files of a package share an inode, from FILEDEVICES/FILEINODES.
+struct HardlinkSets {
+    by_path: HashMap<String, (u32, u32)>,
+}
+
+impl HardlinkSets {
+    fn of(meta: &rpm::PackageMetadata) -> Result<HardlinkSets, rpm::Error> {
+        let entries = meta.get_file_entries()?;
+        let inodes = meta.header.get_entry_data_as_u32_array(IndexTag::RPMTAG_FILEINODES).unwrap_or_default();
+        let devices = meta.header.get_entry_data_as_u32_array(IndexTag::RPMTAG_FILEDEVICES).unwrap_or_default();
+        let mut count: HashMap<(u32, u32), usize> = HashMap::new();
+        let mut keys = Vec::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            let regular = e.file_type() == FileType::Regular && !e.flags().contains(FileFlags::GHOST);
+            let key = match (regular, devices.get(i), inodes.get(i)) {
+                (true, Some(&d), Some(&n)) => Some((d, n)),
+                _ => None,
+            };
+            if let Some(k) = key {
+                *count.entry(k).or_default() += 1;
+            }
+            keys.push((e.path().to_string_lossy().into_owned(), key));
+        }
+        let by_path = keys
+            .into_iter()
+            .filter_map(|(p, k)| k.filter(|k| count[k] > 1).map(|k| (p, k)))
+            .collect();
+        Ok(HardlinkSets { by_path })
+    }
+
+    fn set_of(&self, path: &str) -> Option<(u32, u32)> {
+        self.by_path.get(path).copied()
+    }
+}
+
+/// Where the image's rpm keeps its database: `%_dbpath` from the image's own
+/// /usr/lib/rpm/macros (Fedora ≥ 36 uses /usr/lib/sysimage/rpm), else /var/lib/rpm.
+pub fn rpm_dbpath(tree: &Tree) -> String {
+    let macros = tree.read_file("/usr/lib/rpm/macros").unwrap_or_default();
+    let text = String::from_utf8_lossy(&macros);
+    let configured = text.lines().find_map(|l| {
+        let mut words = l.split_whitespace();
+        (words.next() == Some("%_dbpath")).then(|| words.next().map(str::to_string)).flatten()
+    });
+    match configured {
+        Some(p) => p.replace("%{_var}", "/var").replace("%{_usr}", "/usr").replace("%{_prefix}", "/usr"),
+        None => "/var/lib/rpm".to_string(),
+    }
+}
