@@ -5,6 +5,7 @@
 //! with `engine` running the plan and `evr` holding pure version logic.
 
 pub mod clock;
+pub mod config;
 pub mod evr;
 pub mod image;
 pub mod repo;

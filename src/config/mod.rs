@@ -1,0 +1,7 @@
+//! Inputs: the compose config (TOML) and kickstart files.
+
+mod compose;
+mod kickstart;
+
+pub use compose::{ComposeConfig, ComposeConfigError, ComposeSection, ImageConfigToml, Layout, LayoutKind, Product, RepoConfig};
+pub use kickstart::{Kickstart, KickstartError, PackageSelection, Place, RepoLine, Unapplied};
