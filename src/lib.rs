@@ -7,7 +7,10 @@
 pub mod clock;
 pub mod config;
 pub mod evr;
+pub mod fetch;
 pub mod image;
+pub mod plan;
+pub mod publish;
 pub mod repo;
 pub mod rootfs;
 pub mod solve;

@@ -63,7 +63,7 @@ pub fn install_package(tree: &mut Tree, rpm_path: &Path) -> Result<rpm::PackageM
                     if has_data {
                         link_data.insert(set, blob);
                     }
-                    let node = make_node(tree, &entry, NodeKind::File { blob, digest, link_group: None }, &nevra);
+                    let node = make_node(&entry, NodeKind::File { blob, digest, link_group: None }, &nevra);
                     link_members.entry(set).or_default().push((path, node));
                     continue;
                 }
@@ -78,14 +78,14 @@ pub fn install_package(tree: &mut Tree, rpm_path: &Path) -> Result<rpm::PackageM
             FileType::Fifo => NodeKind::Fifo,
             other => return Err(fail(format!("{path}: unsupported file type {other:?}"))),
         };
-        let node = make_node(tree, &entry, kind, &nevra);
+        let node = make_node(&entry, kind, &nevra);
         tree.insert(&path, node)?;
     }
     insert_hardlink_sets(tree, link_members, &link_data)?;
     Ok(reader.metadata)
 }
 
-fn make_node(tree: &Tree, entry: &rpm::FileEntry<'_>, kind: NodeKind, nevra: &str) -> Node {
+fn make_node(entry: &rpm::FileEntry<'_>, kind: NodeKind, nevra: &str) -> Node {
     Node {
         kind,
         mode: entry.permissions().into(),
@@ -93,7 +93,7 @@ fn make_node(tree: &Tree, entry: &rpm::FileEntry<'_>, kind: NodeKind, nevra: &st
         group: entry.group().to_string(),
         uid: 0,
         gid: 0,
-        mtime: u64::from(entry.modified_at().0).min(tree.epoch),
+        mtime: entry.modified_at().0.into(),
         package: Some(nevra.to_string()),
     }
 }

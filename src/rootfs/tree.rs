@@ -46,13 +46,11 @@ pub struct Tree {
     nodes: BTreeMap<String, Node>,
     spool: Spool,
     next_link_group: u32,
-    /// mtime for directories nobody packaged, and the clamp for every other mtime.
-    pub epoch: u64,
 }
 
 impl Tree {
-    pub fn new(spool: Spool, epoch: u64) -> Tree {
-        let mut tree = Tree { nodes: BTreeMap::new(), spool, next_link_group: 0, epoch };
+    pub fn new(spool: Spool) -> Tree {
+        let mut tree = Tree { nodes: BTreeMap::new(), spool, next_link_group: 0 };
         tree.nodes.insert("/".into(), tree.implicit_dir());
         tree
     }
@@ -65,8 +63,15 @@ impl Tree {
             group: "root".into(),
             uid: 0,
             gid: 0,
-            mtime: self.epoch,
+            mtime: 0,
             package: None,
+        }
+    }
+
+    /// Clamp every mtime to `epoch`; what rootsmith created itself gets `epoch`.
+    pub fn clamp_mtimes(&mut self, epoch: u64) {
+        for node in self.nodes.values_mut() {
+            node.mtime = if node.package.is_none() { epoch } else { node.mtime.min(epoch) };
         }
     }
 
@@ -273,7 +278,7 @@ mod tests {
     use super::*;
 
     fn tree() -> Tree {
-        Tree::new(Spool::new_in(&std::env::temp_dir()).unwrap(), 100)
+        Tree::new(Spool::new_in(&std::env::temp_dir()).unwrap())
     }
 
     fn node(kind: NodeKind, pkg: &str) -> Node {

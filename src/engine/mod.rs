@@ -1,0 +1,325 @@
+//! Runs the pipeline: for each (image, arch), repo → solve → fetch → rootfs →
+//! rpmdb → image, arches in parallel, then publish. Front ends (`compose`,
+//! `build`, `resolve`) differ only in where the request comes from and where
+//! the archive goes.
+
+mod progress;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use thiserror::Error;
+
+pub use progress::{Progress, TaskProgress};
+
+use crate::config::{ComposeConfig, ComposeConfigError, Kickstart, PackageSelection};
+use crate::fetch::{fetch, FetchError};
+use crate::image::{write_archive, Archive, Format, ImageConfig, ImageError};
+use crate::plan::{plan, PlanError, Task};
+use crate::publish::{publish_image, staging_dir, PublishError};
+use crate::repo::{load_pool, PkgId, Pool, RepoError, RepoSource};
+use crate::rootfs::{apply_owners, install_package, rpm_dbpath, RootfsError, Spool, Tree};
+use crate::rpmdb::{write_rpmdb, InstalledPackage, RpmdbError};
+use crate::solve::{solve, Request, SolveError, Spec};
+
+#[derive(Debug, Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Config(#[from] ComposeConfigError),
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+    #[error("{0}")]
+    Selection(String),
+    #[error(transparent)]
+    Solve(#[from] SolveError),
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error(transparent)]
+    Rootfs(#[from] RootfsError),
+    #[error(transparent)]
+    Rpmdb(#[from] RpmdbError),
+    #[error(transparent)]
+    Image(#[from] ImageError),
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+    #[error("{0}")]
+    Environment(String),
+    #[error("{failed} of {total} images failed")]
+    ComposeFailed { failed: usize, total: usize },
+}
+
+/// What to install: names, capabilities and groups, with exclusions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub specs: Vec<String>,
+    pub groups: Vec<String>,
+    pub exclude: Vec<String>,
+    pub weak_deps: bool,
+}
+
+impl Selection {
+    pub fn from_kickstart(p: &PackageSelection) -> Selection {
+        Selection {
+            specs: p.packages.clone(),
+            groups: p.groups.clone(),
+            exclude: p.excluded_packages.clone(),
+            weak_deps: !p.exclude_weakdeps,
+        }
+    }
+
+    /// Command-line SPECs: `@group`, package names and capabilities.
+    pub fn from_specs(specs: &[String]) -> Selection {
+        let (groups, specs): (Vec<&String>, Vec<&String>) = specs.iter().partition(|s| s.starts_with('@'));
+        Selection {
+            specs: specs.into_iter().cloned().collect(),
+            groups: groups.into_iter().map(|g| g.trim_start_matches(['@', '^']).to_string()).collect(),
+            exclude: Vec::new(),
+            weak_deps: true,
+        }
+    }
+
+    /// The solver request, with groups expanded to their mandatory and default packages.
+    fn request(&self, pool: &Pool, log: &TaskProgress) -> Result<Request, EngineError> {
+        let mut install: Vec<Spec> = Vec::new();
+        for id in &self.groups {
+            let group = pool.group(id).ok_or_else(|| {
+                EngineError::Selection(format!("group @{id} is not defined in the comps of any enabled repository"))
+            })?;
+            for name in group.mandatory.iter().chain(&group.default) {
+                if pool.by_name(name).is_empty() {
+                    log.warn(&format!("@{id}: package {name} is not in any enabled repository; skipped"));
+                } else if !self.exclude.iter().any(|p| glob_match(p, name)) {
+                    install.push(Spec::Name(name.clone()));
+                }
+            }
+        }
+        install.extend(self.specs.iter().map(|s| Spec::parse(s, pool)));
+        Ok(Request { install, exclude: self.exclude.clone(), weak_deps: self.weak_deps })
+    }
+}
+
+fn glob_match(pattern: &str, name: &str) -> bool {
+    glob::Pattern::new(pattern).map(|p| p.matches(name)).unwrap_or(pattern == name)
+}
+
+/// Resolve a selection on a pool: the install set, sorted by name and arch.
+pub fn resolve(pool: &Pool, selection: &Selection, log: &TaskProgress) -> Result<Vec<PkgId>, EngineError> {
+    let request = selection.request(pool, log)?;
+    Ok(solve(pool, &request)?.packages)
+}
+
+/// One image to build.
+#[derive(Clone, Debug)]
+pub struct ImageRequest {
+    pub selection: Selection,
+    pub name: String,
+    pub tag: String,
+    pub arch: String,
+    pub cmd: Vec<String>,
+    pub env: Vec<String>,
+    pub format: Format,
+}
+
+/// A built image and what went into it.
+#[derive(Clone, Debug)]
+pub struct Built {
+    pub archive: Archive,
+    pub packages: Vec<String>,
+}
+
+/// Build one image from `pool` into `archive_path`; temporary files go to `scratch`.
+pub fn build_image(
+    pool: &Pool,
+    request: &ImageRequest,
+    scratch: &Path,
+    archive_path: &Path,
+    log: &TaskProgress,
+) -> Result<Built, EngineError> {
+    let ids = resolve(pool, &request.selection, log)?;
+    log.step(&format!("resolved {} packages", ids.len()));
+    let paths = fetch(pool, &ids)?;
+    log.step(&format!("verified {} package files", paths.len()));
+
+    let spool = Spool::new_in(scratch).map_err(|e| RootfsError::Spool(e.to_string()))?;
+    let mut tree = Tree::new(spool);
+    let mut headers = Vec::with_capacity(paths.len());
+    for path in &paths {
+        headers.push(install_package(&mut tree, path)?);
+    }
+    let epoch = match crate::clock::source_date_epoch().map_err(EngineError::Environment)? {
+        Some(e) => e,
+        None => headers.iter().filter_map(|h| h.get_build_time().ok()).max().unwrap_or(0),
+    };
+    write_database(&mut tree, &headers, epoch, scratch)?;
+    for w in apply_owners(&mut tree) {
+        log.warn(&w.to_string());
+    }
+    tree.clamp_mtimes(epoch);
+    log.step(&format!("assembled {} paths", tree.len()));
+
+    let config = ImageConfig {
+        name: request.name.clone(),
+        tag: request.tag.clone(),
+        arch: request.arch.clone(),
+        created: epoch,
+        cmd: request.cmd.clone(),
+        env: request.env.clone(),
+        labels: BTreeMap::new(),
+        scratch_dir: scratch.to_path_buf(),
+    };
+    let archive = write_archive(&tree, &config, request.format, archive_path)?;
+    log.step(&format!("wrote {} ({} bytes)", archive_path.display(), archive.size));
+    Ok(Built { archive, packages: ids.iter().map(|&id| pool.get(id).nevra()).collect() })
+}
+
+fn write_database(tree: &mut Tree, headers: &[rpm::PackageMetadata], epoch: u64, scratch: &Path) -> Result<(), EngineError> {
+    let db_file = tempfile::NamedTempFile::new_in(scratch).map_err(|e| RootfsError::Spool(e.to_string()))?;
+    let installed: Vec<InstalledPackage> = headers.iter().map(|metadata| InstalledPackage { metadata }).collect();
+    write_rpmdb(db_file.path(), &installed, epoch as u32)?;
+    let mut content = std::fs::File::open(db_file.path()).map_err(|e| RootfsError::Spool(e.to_string()))?;
+    let dbpath = rpm_dbpath(tree);
+    tree.add_file(&format!("{dbpath}/rpmdb.sqlite"), &mut content, 0o644)?;
+    Ok(())
+}
+
+/// `rootsmith build`: one image straight to a file, atomically.
+pub fn build_to_file(pool: &Pool, request: &ImageRequest, output: &Path, progress: &Progress) -> Result<Built, EngineError> {
+    let dir = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let scratch = staging_dir(&dir)?;
+    let staged = scratch.path().join(output.file_name().unwrap_or_default());
+    let log = progress.task(&format!("{}.{}", request.name, request.arch));
+    let mut built = build_image(pool, request, scratch.path(), &staged, &log)?;
+    std::fs::rename(&staged, output).map_err(|source| PublishError {
+        path: output.to_path_buf(),
+        action: "cannot move the image into place",
+        source,
+    })?;
+    built.archive.path = output.to_path_buf();
+    log.finish("done");
+    Ok(built)
+}
+
+/// One image of a compose, as the `--json` report and the log describe it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ImageReport {
+    pub image: String,
+    pub arch: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    pub packages: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ComposeReport {
+    pub product: String,
+    pub version: String,
+    pub output: PathBuf,
+    pub images: Vec<ImageReport>,
+}
+
+impl ComposeReport {
+    pub fn failed(&self) -> usize {
+        self.images.iter().filter(|i| i.error.is_some()).count()
+    }
+}
+
+/// `rootsmith compose`: every image × arch of a compose config, in parallel.
+pub fn compose(config_path: &Path, out: &Path, arches: &[String], progress: &Progress) -> Result<ComposeReport, EngineError> {
+    let config = ComposeConfig::load(config_path)?;
+    let tasks = plan(&config, arches)?;
+    report_unapplied(&tasks, progress);
+    let images = tasks.par_iter().map(|task| run_task(task, out, progress)).collect();
+    Ok(ComposeReport {
+        product: config.product.name.clone(),
+        version: config.product.version.clone(),
+        output: out.to_path_buf(),
+        images,
+    })
+}
+
+fn report_unapplied(tasks: &[Task], progress: &Progress) {
+    let mut seen = std::collections::BTreeSet::new();
+    for task in tasks {
+        for u in &task.kickstart.unapplied {
+            if seen.insert((u.place.to_string(), u.what.clone())) {
+                progress.warn(&format!("{}: {} is not applied yet", u.place, u.what));
+            }
+        }
+    }
+}
+
+fn run_task(task: &Task, out: &Path, progress: &Progress) -> ImageReport {
+    let log = progress.task(&format!("{}.{}", task.image, task.arch));
+    let mut report = ImageReport {
+        image: task.image.clone(),
+        arch: task.arch.clone(),
+        path: None,
+        sha256: None,
+        size: None,
+        packages: 0,
+        error: None,
+    };
+    match build_and_publish(task, out, &log) {
+        Ok((built, published)) => {
+            log.finish(&format!("published {}", published.display()));
+            report.path = Some(published);
+            report.sha256 = Some(built.archive.sha256);
+            report.size = Some(built.archive.size);
+            report.packages = built.packages.len();
+        }
+        Err(e) => {
+            log.fail(&e.to_string());
+            report.error = Some(e.to_string());
+        }
+    }
+    report
+}
+
+fn build_and_publish(task: &Task, out: &Path, log: &TaskProgress) -> Result<(Built, PathBuf), EngineError> {
+    let pool = load_pool(&task.repos, &task.arch)?;
+    log.step(&format!("loaded {} packages from {} repositories", pool.packages.len(), pool.repos.len()));
+    let request = ImageRequest {
+        selection: Selection::from_kickstart(&task.kickstart.packages),
+        name: task.image.clone(),
+        tag: task.tag.clone(),
+        arch: task.arch.clone(),
+        cmd: task.cmd.clone(),
+        env: task.env.clone(),
+        format: Format::Docker,
+    };
+    let staging = staging_dir(out)?;
+    let staged = staging.path().join(task.output.file_name().unwrap_or_default());
+    let built = build_image(&pool, &request, staging.path(), &staged, log)?;
+    let published = publish_image(out, &task.output, &built.archive)?;
+    Ok((built, published.image))
+}
+
+/// Load the pool for a one-off `build` or `resolve` from a kickstart or specs.
+pub fn pool_for(
+    kickstart: Option<&Kickstart>,
+    repos: &[RepoSource],
+    arch: &str,
+) -> Result<Pool, EngineError> {
+    let sources = match (repos.is_empty(), kickstart) {
+        (false, _) => repos.to_vec(),
+        (true, Some(ks)) => crate::plan::kickstart_repos(&ks.repos, arch, ""),
+        (true, None) => Vec::new(),
+    };
+    if sources.is_empty() {
+        return Err(EngineError::Selection("no repository given: use --repo NAME=URL_OR_PATH or kickstart repo lines".into()));
+    }
+    Ok(load_pool(&sources, arch)?)
+}

@@ -1,0 +1,78 @@
+//! Progress for long work: spinners on a terminal, plain log lines otherwise
+//! (nightly jobs read logs, not terminals).
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+
+pub struct Progress {
+    multi: Option<MultiProgress>,
+    quiet: bool,
+}
+
+impl Progress {
+    /// Spinners when stderr is a terminal, log lines when it is not; nothing but warnings when `quiet`.
+    pub fn new(quiet: bool) -> Progress {
+        let multi = (!quiet && std::io::stderr().is_terminal()).then(MultiProgress::new);
+        Progress { multi, quiet }
+    }
+
+    pub fn task(&self, label: &str) -> TaskProgress {
+        let bar = self.multi.as_ref().map(|m| {
+            let bar = m.add(ProgressBar::new_spinner());
+            bar.set_style(ProgressStyle::with_template("{spinner} {prefix:.bold} {msg} [{elapsed}]").expect("static template"));
+            bar.set_prefix(label.to_string());
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        TaskProgress { bar, label: label.to_string(), quiet: self.quiet, started: Instant::now() }
+    }
+
+    pub fn warn(&self, message: &str) {
+        match &self.multi {
+            Some(m) => {
+                let _ = m.println(format!("warning: {message}"));
+            }
+            None => eprintln!("warning: {message}"),
+        }
+    }
+}
+
+pub struct TaskProgress {
+    bar: Option<ProgressBar>,
+    label: String,
+    quiet: bool,
+    started: Instant,
+}
+
+impl TaskProgress {
+    pub fn step(&self, message: &str) {
+        match &self.bar {
+            Some(bar) => bar.set_message(message.to_string()),
+            None if !self.quiet => eprintln!("[{}] {message} ({:.1}s)", self.label, self.started.elapsed().as_secs_f64()),
+            None => {}
+        }
+    }
+
+    pub fn warn(&self, message: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(format!("warning: [{}] {message}", self.label)),
+            None => eprintln!("warning: [{}] {message}", self.label),
+        }
+    }
+
+    pub fn finish(&self, message: &str) {
+        match &self.bar {
+            Some(bar) => bar.finish_with_message(message.to_string()),
+            None => self.step(message),
+        }
+    }
+
+    pub fn fail(&self, message: &str) {
+        match &self.bar {
+            Some(bar) => bar.abandon_with_message(format!("FAILED: {message}")),
+            None => eprintln!("[{}] FAILED: {message}", self.label),
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Expand a compose config into tasks, one per image × arch, with every
+//! variable substituted and every path made absolute.
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::config::{ComposeConfig, Kickstart, KickstartError, RepoLine};
+use crate::repo::RepoSource;
+
+#[derive(Debug, Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Kickstart(#[from] KickstartError),
+    #[error("--arch {arch} is not one of the compose's arches ({})", configured.join(", "))]
+    UnknownArch { arch: String, configured: Vec<String> },
+    #[error("image {image}: no repository is configured (neither in the compose config nor in {})", kickstart.display())]
+    NoRepos { image: String, kickstart: PathBuf },
+}
+
+/// One image for one arch.
+#[derive(Clone, Debug)]
+pub struct Task {
+    pub image: String,
+    pub arch: String,
+    pub kickstart: Kickstart,
+    pub repos: Vec<RepoSource>,
+    pub tag: String,
+    pub cmd: Vec<String>,
+    pub env: Vec<String>,
+    /// Path of the image file relative to the output root.
+    pub output: PathBuf,
+}
+
+/// `$basearch`, `$arch` and `$releasever` as dnf substitutes them.
+pub fn substitute(s: &str, arch: &str, releasever: &str) -> String {
+    s.replace("$basearch", arch).replace("$arch", arch).replace("$releasever", releasever)
+}
+
+/// A baseurl that is a plain relative path is taken relative to `base`.
+pub fn anchor_baseurl(url: &str, base: &Path) -> String {
+    if url.contains("://") || Path::new(url).is_absolute() {
+        url.to_string()
+    } else {
+        base.join(url).display().to_string()
+    }
+}
+
+/// Repo lines of a kickstart as sources for `arch`.
+pub fn kickstart_repos(repos: &[RepoLine], arch: &str, releasever: &str) -> Vec<RepoSource> {
+    repos
+        .iter()
+        .map(|r| {
+            let base = r.place.file.parent().unwrap_or(Path::new("."));
+            RepoSource { name: r.name.clone(), baseurl: anchor_baseurl(&substitute(&r.baseurl, arch, releasever), base) }
+        })
+        .collect()
+}
+
+pub fn plan(config: &ComposeConfig, only_arches: &[String]) -> Result<Vec<Task>, PlanError> {
+    for arch in only_arches {
+        if !config.compose.arches.contains(arch) {
+            return Err(PlanError::UnknownArch { arch: arch.clone(), configured: config.compose.arches.clone() });
+        }
+    }
+    let arches: Vec<&String> =
+        config.compose.arches.iter().filter(|a| only_arches.is_empty() || only_arches.contains(a)).collect();
+    let releasever = config.releasever();
+    let product = &config.product;
+    let mut tasks = Vec::new();
+    for image in &config.images {
+        let ks_path = config.resolve(&image.kickstart);
+        let kickstart = Kickstart::load(&ks_path)?;
+        for arch in &arches {
+            let repos = if config.repos.is_empty() {
+                kickstart_repos(&kickstart.repos, arch, releasever)
+            } else {
+                config
+                    .repos
+                    .iter()
+                    .map(|r| RepoSource {
+                        name: r.name.clone(),
+                        baseurl: anchor_baseurl(&substitute(&r.baseurl, arch, releasever), &config.base_dir),
+                    })
+                    .collect()
+            };
+            if repos.is_empty() {
+                return Err(PlanError::NoRepos { image: image.name.clone(), kickstart: ks_path });
+            }
+            let file = image
+                .output
+                .replace("{product}", &product.name)
+                .replace("{version}", &product.version)
+                .replace("{arch}", arch)
+                .replace("{name}", &image.name);
+            tasks.push(Task {
+                image: image.name.clone(),
+                arch: arch.to_string(),
+                kickstart: kickstart.clone(),
+                repos,
+                tag: image.tag.clone().unwrap_or_else(|| product.version.clone()),
+                cmd: image.cmd.clone(),
+                env: image.env.clone(),
+                output: Path::new(&format!("{}-{}", product.name, product.version))
+                    .join("docker_img")
+                    .join(arch.as_str())
+                    .join(file),
+            });
+        }
+    }
+    Ok(tasks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn substitutes_like_dnf() {
+        assert_eq!(substitute("http://m/$releasever/os/$basearch/", "aarch64", "24.03"), "http://m/24.03/os/aarch64/");
+        assert_eq!(anchor_baseurl("repo/x", Path::new("/c")), "/c/repo/x");
+        assert_eq!(anchor_baseurl("file:///r", Path::new("/c")), "file:///r");
+    }
+}
