@@ -6,4 +6,5 @@
 
 pub mod evr;
 pub mod repo;
+pub mod rpmdb;
 pub mod solve;
