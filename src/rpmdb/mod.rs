@@ -414,7 +414,8 @@ fn write_db_file(path: &Path, blobs: &[Vec<u8>], tx: &Transaction) -> Result<(),
         "PRAGMA page_size = 4096;
          PRAGMA journal_mode = DELETE;
          PRAGMA synchronous = OFF;
-         PRAGMA secure_delete = OFF;",
+         PRAGMA secure_delete = OFF;
+         PRAGMA cache_size = -65536;",
     )
     .map_err(sql_err)?;
 
