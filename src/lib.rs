@@ -6,6 +6,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod engine;
 pub mod evr;
 pub mod fetch;
 pub mod image;
@@ -13,4 +14,5 @@ pub mod plan;
 pub mod publish;
 pub mod repo;
 pub mod rootfs;
+pub mod rpmdb;
 pub mod solve;

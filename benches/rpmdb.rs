@@ -1,0 +1,200 @@
+//! Writing the rpmdb of ~300 packages: rootsmith vs the real
+//! `rpm -i --justdb --nodeps` of the same package files, timed in the same
+//! run.
+//!
+//! The packages are generated with `rpm::PackageBuilder`: 300 packages, 80
+//! files each in 6 directories (24,000 files, about an EL9 `@core`), a
+//! handful of requires/provides/recommends each.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use rootsmith::rpmdb::{write_rpmdb, InstalledPackage};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const PACKAGES: usize = 300;
+const FILES_PER_PACKAGE: usize = 80;
+const INSTALL_TIME: u32 = 1_700_000_000;
+
+fn build_packages(dir: &Path) -> Vec<PathBuf> {
+    use rpm::{BuildConfig, CompressionWithLevel, Dependency, FileOptions, PackageBuilder};
+    (0..PACKAGES)
+        .map(|i| {
+            let name = format!("pkg{i:03}");
+            let arch = if i % 5 == 0 { "noarch" } else { "x86_64" };
+            let mut b = PackageBuilder::new(&name, &format!("1.{i}"), "MIT", arch, "generated");
+            b.using_config(
+                BuildConfig::v4()
+                    .source_date(INSTALL_TIME)
+                    .compression(CompressionWithLevel::Gzip(1)),
+            )
+            .release("1.el9")
+            .group("System Environment/Base")
+            .description("A generated package for the rpmdb benchmark.");
+            b.with_file_contents(
+                format!("#!/bin/sh\necho {name}\n"),
+                FileOptions::new(format!("/usr/bin/{name}")).permissions(0o755),
+            )
+            .unwrap();
+            for j in 1..FILES_PER_PACKAGE {
+                let path = format!("/usr/lib/{name}/sub{}/file{j}.txt", j % 5);
+                b.with_file_contents(
+                    format!("{name} {j}\n"),
+                    FileOptions::new(path).permissions(0o644),
+                )
+                .unwrap();
+            }
+            for k in 1..=5 {
+                b.requires(Dependency::greater_eq(
+                    format!("pkg{:03}", (i + k * 7) % PACKAGES),
+                    "1.0",
+                ));
+            }
+            b.requires(Dependency::any(format!(
+                "libpkg{:03}.so.1()(64bit)",
+                (i + 1) % PACKAGES
+            )));
+            b.requires(Dependency::script_pre("/bin/sh"));
+            b.provides(Dependency::any(format!("libpkg{i:03}.so.1()(64bit)")));
+            b.provides(Dependency::eq(format!("{name}-api"), "1"));
+            b.recommends(Dependency::any(format!("pkg{:03}-doc", (i + 3) % PACKAGES)));
+            b.build().unwrap().write_to(dir).unwrap()
+        })
+        .collect()
+}
+
+fn rpm_justdb(root: &Path, home: &Path, paths: &[PathBuf], extra: &[&str]) {
+    let out = Command::new("rpm")
+        .env("HOME", home)
+        .env("LC_ALL", "C")
+        .arg("--root")
+        .arg(root)
+        .args([
+            "--dbpath",
+            "/var/lib/rpm",
+            "-i",
+            "--justdb",
+            "--nodeps",
+            "--noscripts",
+            "--notriggers",
+        ])
+        .args(extra)
+        .args(paths)
+        .output()
+        .expect("run rpm");
+    assert!(
+        out.status.success(),
+        "rpm failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn bench(c: &mut Criterion) {
+    let work = tempfile::tempdir().unwrap();
+    let pkgdir = work.path().join("pkgs");
+    std::fs::create_dir_all(&pkgdir).unwrap();
+    let t = Instant::now();
+    let paths = build_packages(&pkgdir);
+    eprintln!("generated {PACKAGES} packages in {:.1?}", t.elapsed());
+    let metas: Vec<rpm::PackageMetadata> = paths
+        .iter()
+        .map(|p| rpm::PackageMetadata::open(p).unwrap())
+        .collect();
+
+    let mut g = c.benchmark_group("rpmdb_300_packages");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+
+    let mut n = 0usize;
+    let mut fresh_root = || {
+        n += 1;
+        let r = work.path().join(format!("root{n}"));
+        std::fs::create_dir_all(r.join("var/lib/rpm")).unwrap();
+        r
+    };
+
+    // Headers already in memory (as in the composer, which read them to
+    // resolve and unpack).
+    g.bench_function("rootsmith_write_rpmdb", |b| {
+        b.iter_batched(
+            &mut fresh_root,
+            |root| {
+                let list: Vec<_> = metas.iter().map(InstalledPackage::new).collect();
+                write_rpmdb(&root.join("var/lib/rpm/rpmdb.sqlite"), &list, INSTALL_TIME).unwrap();
+                root
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    // Including reading the headers from the package files, like rpm does.
+    g.bench_function("rootsmith_open_and_write", |b| {
+        b.iter_batched(
+            &mut fresh_root,
+            |root| {
+                let metas: Vec<_> = paths
+                    .iter()
+                    .map(|p| rpm::PackageMetadata::open(p).unwrap())
+                    .collect();
+                let list: Vec<_> = metas.iter().map(InstalledPackage::new).collect();
+                write_rpmdb(&root.join("var/lib/rpm/rpmdb.sqlite"), &list, INSTALL_TIME).unwrap();
+                root
+            },
+            BatchSize::PerIteration,
+        )
+    });
+
+    let have_rpm = Command::new("rpm")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if have_rpm {
+        let home = work.path().to_owned();
+        // rpm's defaults: it also checks every package's digests.
+        g.bench_function("rpm_i_justdb_nodeps", |b| {
+            b.iter_batched(
+                &mut fresh_root,
+                |root| {
+                    rpm_justdb(&root, &home, &paths, &[]);
+                    root
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        // Without digest/signature checks: only the database work.
+        g.bench_function("rpm_i_justdb_nodeps_nodigest", |b| {
+            b.iter_batched(
+                &mut fresh_root,
+                |root| {
+                    rpm_justdb(&root, &home, &paths, &["--nodigest", "--nosignature"]);
+                    root
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    } else {
+        eprintln!("NOT RUN: the `rpm` binary is missing; no rpm comparison");
+    }
+    g.finish();
+
+    // Sizes, for the record.
+    let ours = work.path().join("size-ours/var/lib/rpm/rpmdb.sqlite");
+    let list: Vec<_> = metas.iter().map(InstalledPackage::new).collect();
+    write_rpmdb(&ours, &list, INSTALL_TIME).unwrap();
+    eprintln!(
+        "rootsmith rpmdb.sqlite: {} bytes",
+        std::fs::metadata(&ours).unwrap().len()
+    );
+    if have_rpm {
+        let r = work.path().join("size-rpm");
+        std::fs::create_dir_all(&r).unwrap();
+        rpm_justdb(&r, work.path(), &paths, &[]);
+        eprintln!(
+            "rpm rpmdb.sqlite: {} bytes (+ -wal/-shm left by rpm)",
+            std::fs::metadata(r.join("var/lib/rpm/rpmdb.sqlite"))
+                .unwrap()
+                .len()
+        );
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
