@@ -303,14 +303,21 @@ pub fn dnf_reference(
 
     let mut h = Sha256::new();
     h.update(format!("{arch}\0{weak_deps}\0{install:?}\0{exclude:?}\0"));
-    h.update(distro.fingerprint());
-    let key = hex(&h.finalize())[..16].to_string();
+    let fp = distro.fingerprint();
+    let key = format!("{fp}-{}", &hex(&h.finalize())[..16]);
     let base = PathBuf::from(format!("{}-ref", distro.dir.display()));
     let done = base.join(&key);
     if done.join("root").is_dir() {
         return Ok(done.join("root"));
     }
     fs::create_dir_all(&base).unwrap();
+    // Roots made from an older build of the distro are of no use any more.
+    for e in fs::read_dir(&base).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.starts_with('.') && !name.starts_with(&fp) {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
     let work = base.join(format!(".tmp-{key}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&work);
     fs::create_dir_all(work.join("home")).unwrap();
@@ -457,8 +464,13 @@ pub fn rpm_owned_paths(root: &Path) -> BTreeSet<String> {
 
 // ---------------------------------------------------------------- rootsmith
 
-pub fn rootsmith_bin() -> &'static str {
-    env!("CARGO_BIN_EXE_rootsmith")
+/// The binary under test: cargo's build of rootsmith, or `$ROOTSMITH_BIN`
+/// (to run the suite against an installed or release build).
+pub fn rootsmith_bin() -> PathBuf {
+    match std::env::var_os("ROOTSMITH_BIN") {
+        Some(b) if !b.is_empty() => PathBuf::from(b),
+        _ => PathBuf::from(env!("CARGO_BIN_EXE_rootsmith")),
+    }
 }
 
 pub struct Run {
@@ -931,4 +943,91 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     walk(dir, dir, &mut acc);
     acc.sort();
     acc
+}
+
+// ---------------------------------------------------------------- docker-archive
+
+/// A docker-archive (what `docker save` writes and `docker load` reads),
+/// possibly xz-compressed as a whole.
+pub struct DockerArchive {
+    /// manifest.json: `[{"Config", "RepoTags", "Layers"}]`
+    pub manifest: serde_json::Value,
+    /// the image config the manifest points at
+    pub config: serde_json::Value,
+    /// each layer's bytes as stored in the archive (maybe compressed)
+    pub layers: Vec<Vec<u8>>,
+    /// every member name of the outer tar
+    pub members: Vec<String>,
+}
+
+impl DockerArchive {
+    pub fn open(path: &Path) -> DockerArchive {
+        let f = fs::File::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+        let mut ar = tar::Archive::new(decompress(Box::new(io::BufReader::new(f))));
+        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let mut members = Vec::new();
+        for e in ar.entries().expect("docker-archive entries") {
+            let mut e = e.expect("docker-archive entry");
+            let name = e.path().unwrap().to_string_lossy().trim_start_matches("./").to_string();
+            members.push(name.clone());
+            if e.header().entry_type().is_file() {
+                let mut b = Vec::new();
+                e.read_to_end(&mut b).unwrap();
+                files.insert(name, b);
+            }
+        }
+        let manifest: serde_json::Value = serde_json::from_slice(
+            files.get("manifest.json").expect("manifest.json in the docker-archive"),
+        )
+        .expect("manifest.json is JSON");
+        let m0 = &manifest[0];
+        let cfg_name = m0["Config"].as_str().expect("manifest Config");
+        let config = serde_json::from_slice(
+            files.get(cfg_name).unwrap_or_else(|| panic!("config {cfg_name} missing")),
+        )
+        .expect("config is JSON");
+        let layers = m0["Layers"]
+            .as_array()
+            .expect("manifest Layers")
+            .iter()
+            .map(|l| {
+                let l = l.as_str().unwrap();
+                files.get(l).unwrap_or_else(|| panic!("layer {l} missing")).clone()
+            })
+            .collect();
+        DockerArchive { manifest, config, layers, members }
+    }
+
+    /// The uncompressed bytes of layer `i`.
+    pub fn layer_tar(&self, i: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        decompress(Box::new(io::Cursor::new(self.layers[i].clone())))
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    pub fn layer_tree(&self, i: usize) -> Tree {
+        read_tar(Box::new(io::Cursor::new(self.layer_tar(i))))
+    }
+}
+
+/// Docker/OCI architecture name of an rpm arch.
+pub fn oci_arch(arch: &str) -> &'static str {
+    match arch {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "ppc64le" => "ppc64le",
+        "s390x" => "s390x",
+        "riscv64" => "riscv64",
+        other => panic!("no OCI name for {other}"),
+    }
+}
+
+/// `skopeo inspect docker-archive:FILE` as JSON.
+pub fn skopeo_inspect(path: &Path) -> serde_json::Value {
+    let out = sh(Command::new("skopeo")
+        .arg("inspect")
+        .arg(format!("docker-archive:{}", path.display())));
+    serde_json::from_str(&out).expect("skopeo inspect prints JSON")
 }
