@@ -41,8 +41,15 @@ fn build_fails(source: &[&str], repo: &str, names: &[&str]) {
         args.extend_from_slice(&["-o", &o]);
         let run = common::rootsmith(&args);
         common::assert_clean_failure(&run, names);
-        let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert!(left.is_empty(), "`{}` left files behind: {left:?}", run.cmdline);
+        let left: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(
+            left.is_empty(),
+            "`{}` left files behind: {left:?}",
+            run.cmdline
+        );
     }
 }
 
@@ -52,21 +59,31 @@ fn repo_copy(d: &Distro, dir: &Path) -> (PathBuf, PathBuf) {
     common::copy_dir(&d.repo("x86_64"), &repo);
     let repomd = fs::read_to_string(repo.join("repodata/repomd.xml")).unwrap();
     let block = data_block(&repomd, "primary");
-    let href = block.split("href=\"").nth(1).unwrap().split('"').next().unwrap();
+    let href = block
+        .split("href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
     let primary = repo.join(href);
     (repo, primary)
 }
 
 /// The `<data type="TYPE">...</data>` element of a repomd.xml.
 fn data_block<'a>(repomd: &'a str, ty: &str) -> &'a str {
-    let start = repomd.find(&format!("<data type=\"{ty}\">")).expect("data block");
+    let start = repomd
+        .find(&format!("<data type=\"{ty}\">"))
+        .expect("data block");
     let end = start + repomd[start..].find("</data>").unwrap() + "</data>".len();
     &repomd[start..end]
 }
 
 fn gunzip(p: &Path) -> Vec<u8> {
     let mut v = Vec::new();
-    flate2::read::GzDecoder::new(fs::File::open(p).unwrap()).read_to_end(&mut v).unwrap();
+    flate2::read::GzDecoder::new(fs::File::open(p).unwrap())
+        .read_to_end(&mut v)
+        .unwrap();
     v
 }
 
@@ -92,13 +109,24 @@ fn replace_primary_consistently(repo: &Path, primary: &Path, xml: &[u8]) {
     let old = data_block(&repomd, "primary");
     let mut new = old.to_string();
     for (open, close, value) in [
-        ("<checksum type=\"sha256\">", "</checksum>", common::sha256_bytes(&gz)),
-        ("<open-checksum type=\"sha256\">", "</open-checksum>", common::sha256_bytes(xml)),
+        (
+            "<checksum type=\"sha256\">",
+            "</checksum>",
+            common::sha256_bytes(&gz),
+        ),
+        (
+            "<open-checksum type=\"sha256\">",
+            "</open-checksum>",
+            common::sha256_bytes(xml),
+        ),
         ("<size>", "</size>", gz.len().to_string()),
         ("<open-size>", "</open-size>", xml.len().to_string()),
     ] {
         let cur = tag(old, open, close);
-        new = new.replace(&format!("{open}{cur}{close}"), &format!("{open}{value}{close}"));
+        new = new.replace(
+            &format!("{open}{cur}{close}"),
+            &format!("{open}{value}{close}"),
+        );
     }
     fs::write(&repomd_path, repomd.replace(old, &new)).unwrap();
 }
@@ -111,7 +139,11 @@ fn missing_kickstart() {
     let ks = tmp.path().join("no-such-kickstart.ks");
     let repo = d.repo_arg("x86_64");
     common::assert_clean_failure(&resolve_ks(&ks, &repo), &["no-such-kickstart.ks"]);
-    build_fails(&["--kickstart", ks.to_str().unwrap()], &repo, &["no-such-kickstart.ks"]);
+    build_fails(
+        &["--kickstart", ks.to_str().unwrap()],
+        &repo,
+        &["no-such-kickstart.ks"],
+    );
 }
 
 #[test]
@@ -123,7 +155,11 @@ fn missing_include() {
     fs::write(&ks, "%include missing-part.ks\n%packages\nts-app\n%end\n").unwrap();
     let repo = d.repo_arg("x86_64");
     common::assert_clean_failure(&resolve_ks(&ks, &repo), &["missing-part.ks"]);
-    build_fails(&["--kickstart", ks.to_str().unwrap()], &repo, &["missing-part.ks"]);
+    build_fails(
+        &["--kickstart", ks.to_str().unwrap()],
+        &repo,
+        &["missing-part.ks"],
+    );
 }
 
 #[test]
@@ -149,7 +185,9 @@ fn repomd_checksum_mismatch() {
     common::assert_clean_failure(&run, &["primary"]);
     let low = run.stderr.to_lowercase();
     assert!(
-        ["checksum", "sha256", "digest", "mismatch"].iter().any(|w| low.contains(w)),
+        ["checksum", "sha256", "digest", "mismatch"]
+            .iter()
+            .any(|w| low.contains(w)),
         "stderr should say the checksum is wrong: {}",
         run.describe()
     );
@@ -198,8 +236,17 @@ fn unsolvable_request() {
     let repo = d.repo_arg("x86_64");
     let run = resolve_specs(&["ts-broken"], &repo);
     common::assert_clean_failure(&run, &["ts-broken", "ts-missing-capability"]);
-    assert_eq!(run.status.code(), Some(1), "unsolvable: exit 1 ({})", run.describe());
-    assert!(run.stdout.trim().is_empty(), "printed a set anyway: {}", run.describe());
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "unsolvable: exit 1 ({})",
+        run.describe()
+    );
+    assert!(
+        run.stdout.trim().is_empty(),
+        "printed a set anyway: {}",
+        run.describe()
+    );
     build_fails(&["ts-broken"], &repo, &["ts-broken"]);
 }
 
@@ -220,7 +267,12 @@ fn bad_compose(dir: &Path, ks_text: &str, baseurl: &str) -> (common::Run, PathBu
     .unwrap();
     let out = dir.join("out");
     let run = common::rootsmith_env(
-        &["compose", toml.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        &[
+            "compose",
+            toml.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
         &[("SOURCE_DATE_EPOCH", "1700000000")],
         None,
     );
@@ -240,7 +292,11 @@ fn assert_no_image_files(out: &Path, run: &common::Run) {
                     .any(|s| n.ends_with(s))
         })
         .collect();
-    assert!(bad.is_empty(), "`{}` left image files: {bad:?}", run.cmdline);
+    assert!(
+        bad.is_empty(),
+        "`{}` left image files: {bad:?}",
+        run.cmdline
+    );
 }
 
 #[test]
@@ -300,12 +356,22 @@ fn compose_missing_kickstart_and_config() {
     )
     .unwrap();
     let out = tmp.path().join("out");
-    let run = common::rootsmith(&["compose", toml.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let run = common::rootsmith(&[
+        "compose",
+        toml.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     common::assert_clean_failure(&run, &["no-such-image.ks"]);
     assert_no_image_files(&out, &run);
 
     let missing = tmp.path().join("no-such-compose.toml");
-    let run = common::rootsmith(&["compose", missing.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let run = common::rootsmith(&[
+        "compose",
+        missing.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     common::assert_clean_failure(&run, &["no-such-compose.toml"]);
     assert_no_image_files(&out, &run);
 }

@@ -20,7 +20,11 @@ fn compose_config(d: &common::Distro, dir: &Path, arches: &[&str]) -> PathBuf {
         fs::copy(common::distro_src().join(f), dir.join(f)).unwrap();
     }
     let toml = dir.join("compose.toml");
-    let arches = arches.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
+    let arches = arches
+        .iter()
+        .map(|a| format!("\"{a}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
     fs::write(
         &toml,
         format!(
@@ -72,13 +76,28 @@ fn check_release(out: &Path, arch: &str) {
     let dir = image_dir(out, arch);
     let name = image_name(arch);
     let img = dir.join(&name);
-    assert!(img.is_file(), "{} missing; tree: {:?}", img.display(), common::files_under(out));
+    assert!(
+        img.is_file(),
+        "{} missing; tree: {:?}",
+        img.display(),
+        common::files_under(out)
+    );
     assert!(common::is_xz(&img), "{} is not xz", img.display());
     let sum = dir.join(format!("{name}.sha256sum"));
-    let text = fs::read_to_string(&sum)
-        .unwrap_or_else(|e| panic!("{}: {e}; tree: {:?}", sum.display(), common::files_under(out)));
+    let text = fs::read_to_string(&sum).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; tree: {:?}",
+            sum.display(),
+            common::files_under(out)
+        )
+    });
     // One GNU coreutils line: HEX, two spaces, the file name, newline.
-    assert_eq!(text, format!("{}  {name}\n", common::sha256_file(&img)), "{}", sum.display());
+    assert_eq!(
+        text,
+        format!("{}  {name}\n", common::sha256_file(&img)),
+        "{}",
+        sum.display()
+    );
     let check = Command::new("sha256sum")
         .arg("-c")
         .arg(sum.file_name().unwrap())
@@ -96,7 +115,10 @@ fn check_release(out: &Path, arch: &str) {
     let da = common::DockerArchive::open(&img);
     assert_eq!(da.config["architecture"], common::oci_arch(arch));
     assert_eq!(da.layers.len(), 1);
-    assert_eq!(da.manifest[0]["RepoTags"], serde_json::json!(["tsdistro:1.0"]));
+    assert_eq!(
+        da.manifest[0]["RepoTags"],
+        serde_json::json!(["tsdistro:1.0"])
+    );
     assert_eq!(da.config["config"]["Cmd"], serde_json::json!(["/bin/sh"]));
     if common::which("skopeo").is_some() {
         let insp = common::skopeo_inspect(&img);
@@ -121,7 +143,10 @@ fn compose_layout_checksums_and_reproducibility() {
     compose(&toml, &out2, &[]).assert_ok();
     for arch in ARCHES {
         for f in [image_name(arch), format!("{}.sha256sum", image_name(arch))] {
-            let (a, b) = (image_dir(&out1, arch).join(&f), image_dir(&out2, arch).join(&f));
+            let (a, b) = (
+                image_dir(&out1, arch).join(&f),
+                image_dir(&out2, arch).join(&f),
+            );
             assert_eq!(
                 common::sha256_file(&a),
                 common::sha256_file(&b),
@@ -142,7 +167,9 @@ fn compose_arch_option() {
     compose(&toml, &out, &["--arch", "aarch64"]).assert_ok();
     check_release(&out, "aarch64");
     assert!(
-        !image_dir(&out, "x86_64").join(image_name("x86_64")).exists(),
+        !image_dir(&out, "x86_64")
+            .join(image_name("x86_64"))
+            .exists(),
         "--arch aarch64 built x86_64 too: {:?}",
         common::files_under(&out)
     );
@@ -163,6 +190,11 @@ fn committed_compose_config() {
     }
     let tmp = common::tempdir();
     let out = tmp.path().join("out");
-    compose(&common::distro_src().join("ts-compose.toml"), &out, &["--arch", "x86_64"]).assert_ok();
+    compose(
+        &common::distro_src().join("ts-compose.toml"),
+        &out,
+        &["--arch", "x86_64"],
+    )
+    .assert_ok();
     check_release(&out, "x86_64");
 }

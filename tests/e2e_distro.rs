@@ -49,15 +49,25 @@ fn repos_hold_both_arches_and_both_libfoo_versions() {
             "ts-epoch-1.0-1.noarch.rpm".to_string(),
             "ts-broken-1.0-1.noarch.rpm".to_string(),
         ] {
-            assert!(names.contains(&want), "{arch}: {want} missing from {names:?}");
+            assert!(
+                names.contains(&want),
+                "{arch}: {want} missing from {names:?}"
+            );
         }
-        let other = if arch == "x86_64" { "aarch64" } else { "x86_64" };
+        let other = if arch == "x86_64" {
+            "aarch64"
+        } else {
+            "x86_64"
+        };
         assert!(
             !names.iter().any(|n| n.ends_with(&format!(".{other}.rpm"))),
             "{arch} repo holds {other} packages: {names:?}"
         );
         let repomd = fs::read_to_string(repo.join("repodata/repomd.xml")).unwrap();
-        assert!(repomd.contains("type=\"group\""), "comps missing in {arch} repomd");
+        assert!(
+            repomd.contains("type=\"group\""),
+            "comps missing in {arch} repomd"
+        );
     }
 }
 
@@ -66,7 +76,9 @@ fn busybox_package_ships_the_right_binary_per_arch() {
     let d = need!("busybox_package", common::distro());
     need!("busybox_package", common::tools(&["rpm"]));
     for arch in ARCHES {
-        let rpm = d.repo(arch).join(format!("Packages/ts-busybox-1.35.0-1.{arch}.rpm"));
+        let rpm = d
+            .repo(arch)
+            .join(format!("Packages/ts-busybox-1.35.0-1.{arch}.rpm"));
         let dump = common::sh(
             Command::new("rpm")
                 .env("HOME", d.dir.as_os_str())
@@ -78,16 +90,27 @@ fn busybox_package_ships_the_right_binary_per_arch() {
             .find(|l| l.starts_with("/usr/bin/busybox "))
             .expect("/usr/bin/busybox in ts-busybox");
         let digest = line.split(' ').nth(3).unwrap();
-        assert_eq!(digest, common::sha256_file(&common::busybox_for(arch)), "{arch}");
-        assert!(dump.lines().any(|l| l.starts_with("/bin/sh ") && l.ends_with(" /usr/bin/busybox")));
-        assert!(dump.lines().any(|l| l.starts_with("/usr/bin/sh ") && l.ends_with(" busybox")));
+        assert_eq!(
+            digest,
+            common::sha256_file(&common::busybox_for(arch)),
+            "{arch}"
+        );
+        assert!(dump
+            .lines()
+            .any(|l| l.starts_with("/bin/sh ") && l.ends_with(" /usr/bin/busybox")));
+        assert!(dump
+            .lines()
+            .any(|l| l.starts_with("/usr/bin/sh ") && l.ends_with(" busybox")));
     }
 }
 
 #[test]
 fn kickstart_reader_sees_group_name_and_exclusion() {
     let ks = common::ks_packages(&common::kickstart());
-    assert_eq!(ks.install, vec!["@ts-base".to_string(), "ts-app".to_string()]);
+    assert_eq!(
+        ks.install,
+        vec!["@ts-base".to_string(), "ts-app".to_string()]
+    );
     assert_eq!(ks.exclude, vec!["ts-docs".to_string()]);
     assert!(!ks.exclude_weakdeps);
 }
@@ -101,7 +124,11 @@ fn dnf_installs_the_expected_sets() {
                 "dnf_installs_the_expected_sets",
                 common::dnf_reference_ks(d, arch, weak)
             );
-            assert_eq!(common::rpm_qa(&root), expected_set(arch, weak), "{arch} weak={weak}");
+            assert_eq!(
+                common::rpm_qa(&root),
+                expected_set(arch, weak),
+                "{arch} weak={weak}"
+            );
         }
     }
 }
@@ -113,7 +140,12 @@ fn dnf_reference_root_has_the_edge_cases() {
     let root = need!(t, common::dnf_reference_ks(d, "x86_64", true));
     let owned = common::rpm_owned_paths(&root);
     let tree = common::scan_root(&root, &owned);
-    let n = |p: &str| tree.nodes.get(p).unwrap_or_else(|| panic!("{p} missing")).clone();
+    let n = |p: &str| {
+        tree.nodes
+            .get(p)
+            .unwrap_or_else(|| panic!("{p} missing"))
+            .clone()
+    };
 
     assert_eq!(n("/").mode, 0o555);
     assert_eq!((n("/root").kind, n("/root").mode), (Kind::Dir, 0o700));
@@ -124,14 +156,28 @@ fn dnf_reference_root_has_the_edge_cases() {
     // owner mapping through the image's own /etc/passwd
     let st = n("/var/lib/ts-app");
     assert_eq!((st.uid, st.gid, st.mode), (1234, 1234, 0o750));
-    assert_eq!((n("/var/lib/ts-app/state").uid, n("/var/lib/ts-app/state").gid), (1234, 1234));
+    assert_eq!(
+        (
+            n("/var/lib/ts-app/state").uid,
+            n("/var/lib/ts-app/state").gid
+        ),
+        (1234, 1234)
+    );
     // symlinks
     assert_eq!(n("/bin/sh").link.as_deref(), Some("/usr/bin/busybox"));
     assert_eq!(n("/usr/bin/sh").link.as_deref(), Some("busybox"));
-    assert_eq!(n("/etc/os-release").link.as_deref(), Some("../usr/lib/os-release"));
-    assert_eq!(n("/usr/share/ts-app/launcher").link.as_deref(), Some("../../bin/ts-app"));
+    assert_eq!(
+        n("/etc/os-release").link.as_deref(),
+        Some("../usr/lib/os-release")
+    );
+    assert_eq!(
+        n("/usr/share/ts-app/launcher").link.as_deref(),
+        Some("../../bin/ts-app")
+    );
     // the hardlink pair
-    let set = tree.hardlink_set("/usr/share/ts-app/data-a").expect("hardlink set");
+    let set = tree
+        .hardlink_set("/usr/share/ts-app/data-a")
+        .expect("hardlink set");
     assert!(set.contains("/usr/share/ts-app/data-b"));
     assert_eq!(n("/usr/share/ts-app/empty").size, 0);
     // %ghost: owned, not created
@@ -162,8 +208,14 @@ fn dnf_spec_form_and_failures() {
     );
     let got = common::rpm_qa(&root);
     assert!(got.contains(&"ts-docs-1.2-1.noarch".to_string()), "{got:?}");
-    assert!(got.contains(&"ts-extras-0.9~beta1-1.noarch".to_string()), "{got:?}");
-    assert!(!got.iter().any(|p| p.starts_with("ts-suggested")), "{got:?}");
+    assert!(
+        got.contains(&"ts-extras-0.9~beta1-1.noarch".to_string()),
+        "{got:?}"
+    );
+    assert!(
+        !got.iter().any(|p| p.starts_with("ts-suggested")),
+        "{got:?}"
+    );
     assert!(!got.iter().any(|p| p.starts_with("ts-release")), "{got:?}");
 
     // The requests the bad-input tests expect rootsmith to refuse, dnf refuses too.
@@ -181,17 +233,17 @@ fn build_is_reproducible() {
     let d = need!(t, common::distro());
     let tmp = common::tempdir();
     let out = tmp.path().join("distro");
-    common::sh(Command::new("bash").arg(common::distro_src().join("build.sh")).arg(&out));
+    common::sh(
+        Command::new("bash")
+            .arg(common::distro_src().join("build.sh"))
+            .arg(&out),
+    );
     for arch in ARCHES {
-        for f in ["repodata/repomd.xml"]
-            .iter()
-            .map(|s| s.to_string())
-            .chain(
-                fs::read_dir(d.repo(arch).join("Packages"))
-                    .unwrap()
-                    .map(|e| format!("Packages/{}", e.unwrap().file_name().to_string_lossy())),
-            )
-        {
+        for f in ["repodata/repomd.xml"].iter().map(|s| s.to_string()).chain(
+            fs::read_dir(d.repo(arch).join("Packages"))
+                .unwrap()
+                .map(|e| format!("Packages/{}", e.unwrap().file_name().to_string_lossy())),
+        ) {
             let (a, b) = (d.repo(arch).join(&f), out.join(arch).join(&f));
             assert!(b.is_file(), "{arch}/{f} missing from the second build");
             assert_eq!(

@@ -26,15 +26,30 @@ fn build_image(d: &common::Distro, arch: &str, out: &Path) {
         out.to_str().unwrap(),
     ]);
     run.assert_ok();
-    assert!(out.is_file(), "`{}` wrote no {}", run.cmdline, out.display());
+    assert!(
+        out.is_file(),
+        "`{}` wrote no {}",
+        run.cmdline,
+        out.display()
+    );
 }
 
 fn check_image(arch: &str, path: &Path, xz: bool) {
-    assert_eq!(common::is_xz(path), xz, "{}: xz-compressed should be {xz}", path.display());
+    assert_eq!(
+        common::is_xz(path),
+        xz,
+        "{}: xz-compressed should be {xz}",
+        path.display()
+    );
 
     // skopeo reads the docker-archive (it decompresses the .tar.xz itself).
     let insp = common::skopeo_inspect(path);
-    assert_eq!(insp["Architecture"], common::oci_arch(arch), "{}: {insp:#}", path.display());
+    assert_eq!(
+        insp["Architecture"],
+        common::oci_arch(arch),
+        "{}: {insp:#}",
+        path.display()
+    );
     assert_eq!(insp["Os"], "linux");
     assert_eq!(insp["Layers"].as_array().map(Vec::len), Some(1), "{insp:#}");
     // A full copy verifies every digest on the way.
@@ -51,10 +66,18 @@ fn check_image(arch: &str, path: &Path, xz: bool) {
     assert_eq!(img.config["architecture"], common::oci_arch(arch));
     assert_eq!(img.config["os"], "linux");
     let diff_id = format!("sha256:{}", common::sha256_bytes(&img.layer_tar(0)));
-    assert_eq!(img.config["rootfs"]["diff_ids"][0], diff_id.as_str(), "layer diff_id");
+    assert_eq!(
+        img.config["rootfs"]["diff_ids"][0],
+        diff_id.as_str(),
+        "layer diff_id"
+    );
 
     let layer = img.layer_tree(0);
-    assert!(layer.duplicates.is_empty(), "duplicate layer entries: {:?}", layer.duplicates);
+    assert!(
+        layer.duplicates.is_empty(),
+        "duplicate layer entries: {:?}",
+        layer.duplicates
+    );
     let n = |p: &str| {
         layer
             .nodes
@@ -63,15 +86,27 @@ fn check_image(arch: &str, path: &Path, xz: bool) {
             .clone()
     };
     let sh = n("/bin/sh");
-    assert_eq!((sh.kind, sh.link.as_deref()), (Kind::Symlink, Some("/usr/bin/busybox")));
+    assert_eq!(
+        (sh.kind, sh.link.as_deref()),
+        (Kind::Symlink, Some("/usr/bin/busybox"))
+    );
     let bb = n("/usr/bin/busybox");
     assert_eq!((bb.kind, bb.mode), (Kind::File, 0o755));
-    assert_eq!(bb.sha256.unwrap(), common::sha256_file(&common::busybox_for(arch)));
-    assert_eq!(n("/etc/os-release").link.as_deref(), Some("../usr/lib/os-release"));
+    assert_eq!(
+        bb.sha256.unwrap(),
+        common::sha256_file(&common::busybox_for(arch))
+    );
+    assert_eq!(
+        n("/etc/os-release").link.as_deref(),
+        Some("../usr/lib/os-release")
+    );
     assert_eq!(n("/usr/lib/os-release").kind, Kind::File);
     let st = n("/var/lib/ts-app");
     assert_eq!((st.uid, st.gid, st.mode), (1234, 1234, 0o750));
-    assert!(layer.nodes.contains_key("/var/lib/rpm/rpmdb.sqlite"), "no rpmdb in the image");
+    assert!(
+        layer.nodes.contains_key("/var/lib/rpm/rpmdb.sqlite"),
+        "no rpmdb in the image"
+    );
 }
 
 fn image_test(test: &str, arch: &str) {
@@ -136,9 +171,19 @@ fn docker_layer_equals_rootfs() {
     let diffs: Vec<String> = paths
         .into_iter()
         .filter(|p| layer.nodes.get(*p) != tree.nodes.get(*p))
-        .map(|p| format!("{p}: layer {:?}, rootfs {:?}", layer.nodes.get(p), tree.nodes.get(p)))
+        .map(|p| {
+            format!(
+                "{p}: layer {:?}, rootfs {:?}",
+                layer.nodes.get(p),
+                tree.nodes.get(p)
+            )
+        })
         .collect();
-    assert!(diffs.is_empty(), "docker layer vs rootfs tar:\n  {}", diffs.join("\n  "));
+    assert!(
+        diffs.is_empty(),
+        "docker layer vs rootfs tar:\n  {}",
+        diffs.join("\n  ")
+    );
     let (mut x, mut y) = (layer.hardlinks.clone(), tree.hardlinks.clone());
     x.sort();
     y.sort();

@@ -18,7 +18,8 @@ fn resolve(d: &Distro, arch: &str, args: &[&str]) -> Vec<String> {
     sorted.sort();
     assert_eq!(got, sorted, "`{}` output is not sorted", run.cmdline);
     assert!(
-        got.iter().all(|l| !l.is_empty() && !l.contains(char::is_whitespace)),
+        got.iter()
+            .all(|l| !l.is_empty() && !l.contains(char::is_whitespace)),
         "`{}` printed something besides NEVRAs:\n{}",
         run.cmdline,
         run.stdout
@@ -37,7 +38,10 @@ fn ks_parity(test: &str, arch: &str, weak: bool) {
     } else {
         resolve(d, arch, &["--kickstart", ks, "--no-weak-deps"])
     };
-    assert_eq!(got, want, "rootsmith resolve vs dnf ({arch}, weak deps {weak})");
+    assert_eq!(
+        got, want,
+        "rootsmith resolve vs dnf ({arch}, weak deps {weak})"
+    );
 }
 
 #[test]
@@ -67,11 +71,18 @@ fn kickstart_with_exclude_option() {
     let d = need!(t, common::distro());
     let mut ks = common::ks_packages(&common::kickstart());
     ks.exclude.push("ts-extras".into());
-    let root = need!(t, common::dnf_reference(d, "x86_64", true, &ks.install, &ks.exclude));
+    let root = need!(
+        t,
+        common::dnf_reference(d, "x86_64", true, &ks.install, &ks.exclude)
+    );
     let want = common::rpm_qa(&root);
     assert!(!want.iter().any(|p| p.starts_with("ts-extras-")));
     let k = common::kickstart();
-    let got = resolve(d, "x86_64", &["--kickstart", k.to_str().unwrap(), "--exclude", "ts-extras"]);
+    let got = resolve(
+        d,
+        "x86_64",
+        &["--kickstart", k.to_str().unwrap(), "--exclude", "ts-extras"],
+    );
     assert_eq!(got, want);
 }
 
@@ -85,11 +96,19 @@ fn spec_form_name_and_file() {
     let owned: Vec<String> = specs.iter().map(|s| s.to_string()).collect();
     for arch in ARCHES {
         let root = need!(t, common::dnf_reference(d, arch, true, &owned, &[]));
-        assert_eq!(resolve(d, arch, &specs), common::rpm_qa(&root), "{arch}, weak deps on");
+        assert_eq!(
+            resolve(d, arch, &specs),
+            common::rpm_qa(&root),
+            "{arch}, weak deps on"
+        );
         let root = need!(t, common::dnf_reference(d, arch, false, &owned, &[]));
         let mut args = specs.to_vec();
         args.push("--no-weak-deps");
-        assert_eq!(resolve(d, arch, &args), common::rpm_qa(&root), "{arch}, weak deps off");
+        assert_eq!(
+            resolve(d, arch, &args),
+            common::rpm_qa(&root),
+            "{arch}, weak deps off"
+        );
     }
 }
 
@@ -102,6 +121,9 @@ fn spec_form_picks_newest() {
     let specs = vec!["ts-extras".to_string()];
     let root = need!(t, common::dnf_reference(d, "x86_64", true, &specs, &[]));
     let want = common::rpm_qa(&root);
-    assert!(want.contains(&"ts-libfoo-2.0-1.x86_64".to_string()), "{want:?}");
+    assert!(
+        want.contains(&"ts-libfoo-2.0-1.x86_64".to_string()),
+        "{want:?}"
+    );
     assert_eq!(resolve(d, "x86_64", &["ts-extras"]), want);
 }

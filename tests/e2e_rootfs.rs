@@ -56,7 +56,12 @@ fn build_rootfs(d: &Distro, arch: &str, out: &Path) -> PathBuf {
         tar.to_str().unwrap(),
     ]);
     run.assert_ok();
-    assert!(tar.is_file(), "`{}` wrote no {}", run.cmdline, tar.display());
+    assert!(
+        tar.is_file(),
+        "`{}` wrote no {}",
+        run.cmdline,
+        tar.display()
+    );
     assert!(!common::is_xz(&tar), "-o *.tar must not be compressed");
     tar
 }
@@ -87,11 +92,19 @@ fn compare(archive: &Tree, reference: &Tree, owned: &BTreeSet<String>) -> Vec<St
                 field("gid", w.gid.to_string(), g.gid.to_string());
                 if w.kind == Kind::File {
                     field("size", w.size.to_string(), g.size.to_string());
-                    field("content", format!("{:?}", w.sha256), format!("{:?}", g.sha256));
+                    field(
+                        "content",
+                        format!("{:?}", w.sha256),
+                        format!("{:?}", g.sha256),
+                    );
                 }
                 field("link", format!("{:?}", w.link), format!("{:?}", g.link));
                 let hl = |t: &Tree| t.hardlink_set(p).cloned().unwrap_or_default();
-                field("hardlinks", format!("{:?}", hl(reference)), format!("{:?}", hl(archive)));
+                field(
+                    "hardlinks",
+                    format!("{:?}", hl(reference)),
+                    format!("{:?}", hl(archive)),
+                );
             }
         }
     }
@@ -121,8 +134,17 @@ fn rootfs_parity(test: &str, arch: &str) {
     );
 
     // The properties the distro exists to test, spelled out.
-    let n = |p: &str| archive.nodes.get(p).unwrap_or_else(|| panic!("{p}")).clone();
-    assert_eq!((n("/var/lib/ts-app").uid, n("/var/lib/ts-app").gid), (1234, 1234));
+    let n = |p: &str| {
+        archive
+            .nodes
+            .get(p)
+            .unwrap_or_else(|| panic!("{p}"))
+            .clone()
+    };
+    assert_eq!(
+        (n("/var/lib/ts-app").uid, n("/var/lib/ts-app").gid),
+        (1234, 1234)
+    );
     assert_eq!(n("/var/lib/ts-secret").mode, 0o700);
     assert_eq!(n("/usr/bin/ts-suid").mode, 0o4755);
     assert_eq!(n("/tmp").mode, 0o1777);
@@ -149,9 +171,17 @@ fn rootfs_matches_dnf_aarch64() {
 /// the rpmdb rpm wrote under dnf.
 const QUERIES: &[&[&str]] = &[
     // header identity and the signature tags merged into the stored header
-    &["-qa", "--qf", "%{NEVRA} %{SHA256HEADER} %{SIGMD5} %{PAYLOADDIGEST} %{ARCHIVESIZE}\\n"],
+    &[
+        "-qa",
+        "--qf",
+        "%{NEVRA} %{SHA256HEADER} %{SIGMD5} %{PAYLOADDIGEST} %{ARCHIVESIZE}\\n",
+    ],
     // FILESTATES, an install tag
-    &["-qa", "--qf", "[%{=NEVRA} %{FILENAMES} %{FILESTATES:fstate}\\n]"],
+    &[
+        "-qa",
+        "--qf",
+        "[%{=NEVRA} %{FILENAMES} %{FILESTATES:fstate}\\n]",
+    ],
     &["-qf", "/bin/sh"],
     &["-qf", "/usr/share/ts-app/data-b"],
     &["-qf", "/var/log/ts-app.log"],
@@ -171,7 +201,10 @@ const QUERIES: &[&[&str]] = &[
 ];
 
 fn sorted_lines(b: &[u8]) -> Vec<String> {
-    let mut v: Vec<String> = String::from_utf8_lossy(b).lines().map(str::to_string).collect();
+    let mut v: Vec<String> = String::from_utf8_lossy(b)
+        .lines()
+        .map(str::to_string)
+        .collect();
     v.sort();
     v
 }
@@ -199,7 +232,10 @@ fn rpmdb_satisfies_rpm() {
         "no /var/lib/rpm/rpmdb.sqlite in the rootfs"
     );
     for junk in ["rpmdb.sqlite-wal", "rpmdb.sqlite-shm", ".rpm.lock"] {
-        assert!(!root.join("var/lib/rpm").join(junk).exists(), "{junk} shipped in the image");
+        assert!(
+            !root.join("var/lib/rpm").join(junk).exists(),
+            "{junk} shipped in the image"
+        );
     }
 
     // rpm -qa lists exactly what rootsmith resolves, which is what dnf installed.
@@ -216,7 +252,11 @@ fn rpmdb_satisfies_rpm() {
     ]);
     resolved.assert_ok();
     let qa = common::rpm_qa(&root);
-    assert_eq!(qa, common::lines(&resolved.stdout), "rpm -qa vs rootsmith resolve");
+    assert_eq!(
+        qa,
+        common::lines(&resolved.stdout),
+        "rpm -qa vs rootsmith resolve"
+    );
     assert_eq!(qa, common::rpm_qa(&reference), "rpm -qa vs dnf's install");
 
     // rpm -V -a: files match the headers (digests, modes, owners, sizes,
@@ -236,7 +276,8 @@ fn rpmdb_satisfies_rpm() {
         let q: Vec<String> = q.iter().map(|s| s.replace("\\n", "\n")).collect();
         let q: Vec<&str> = q.iter().map(String::as_str).collect();
         let (a, b) = (common::rpm(&reference, &q), common::rpm(&root, &q));
-        if a.status.code() != b.status.code() || sorted_lines(&a.stdout) != sorted_lines(&b.stdout) {
+        if a.status.code() != b.status.code() || sorted_lines(&a.stdout) != sorted_lines(&b.stdout)
+        {
             errs.push(format!(
                 "rpm {}:\n    dnf root ({}): {:?}\n    rootsmith ({}): {:?} {}",
                 q.join(" "),
@@ -248,5 +289,9 @@ fn rpmdb_satisfies_rpm() {
             ));
         }
     }
-    assert!(errs.is_empty(), "rpmdb queries differ:\n  {}", errs.join("\n  "));
+    assert!(
+        errs.is_empty(),
+        "rpmdb queries differ:\n  {}",
+        errs.join("\n  ")
+    );
 }

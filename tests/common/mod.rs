@@ -29,8 +29,7 @@ pub const ARCHES: [&str; 2] = ["x86_64", "aarch64"];
 
 /// The rpm query format that prints `name-[epoch:]version-release.arch`,
 /// the form `rootsmith resolve` prints.
-pub const NEVRA_QF: &str =
-    "%{NAME}-%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}.%{ARCH}\\n";
+pub const NEVRA_QF: &str = "%{NAME}-%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}.%{ARCH}\\n";
 
 // ---------------------------------------------------------------- locations
 
@@ -273,8 +272,7 @@ fn ks_walk(path: &Path, acc: &mut KsPackages) {
             ks_walk(&path.parent().unwrap().join(inc), acc);
         } else if l.starts_with("%packages") {
             in_packages = true;
-            if l
-                .split_whitespace()
+            if l.split_whitespace()
                 .any(|o| o == "--exclude-weakdeps" || o == "--excludeWeakdeps")
             {
                 acc.exclude_weakdeps = true;
@@ -324,7 +322,11 @@ pub fn dnf_reference(
     // Debian's rpm keeps its database in ~/.rpmdb unless told otherwise.
     fs::write(work.join("home/.rpmmacros"), "%_dbpath /var/lib/rpm\n").unwrap();
     let out = dnf_install(distro, arch, weak_deps, install, exclude, &work);
-    fs::write(work.join("dnf.log"), [&out.stdout[..], &out.stderr[..]].concat()).unwrap();
+    fs::write(
+        work.join("dnf.log"),
+        [&out.stdout[..], &out.stderr[..]].concat(),
+    )
+    .unwrap();
     if !out.status.success() {
         panic!(
             "reference dnf install failed ({arch}, weak={weak_deps}, {install:?}, -x {exclude:?}): {}\n{}{}",
@@ -350,7 +352,11 @@ pub fn dnf_attempt(distro: &Distro, arch: &str, install: &[String]) -> Result<Ou
     need_root()?;
     let tmp = tempdir();
     fs::create_dir_all(tmp.path().join("home")).unwrap();
-    fs::write(tmp.path().join("home/.rpmmacros"), "%_dbpath /var/lib/rpm\n").unwrap();
+    fs::write(
+        tmp.path().join("home/.rpmmacros"),
+        "%_dbpath /var/lib/rpm\n",
+    )
+    .unwrap();
     Ok(dnf_install(distro, arch, true, install, &[], tmp.path()))
 }
 
@@ -417,7 +423,10 @@ pub fn dnf_reference_ks(distro: &Distro, arch: &str, weak_deps: bool) -> Result<
 
 /// `rpm --root ROOT --dbpath /var/lib/rpm -qa` as sorted `name-[e:]v-r.a`.
 pub fn rpm_qa(root: &Path) -> Vec<String> {
-    let out = rpm(root, &["-qa", "--qf", NEVRA_QF.replace("\\n", "\n").as_str()]);
+    let out = rpm(
+        root,
+        &["-qa", "--qf", NEVRA_QF.replace("\\n", "\n").as_str()],
+    );
     assert!(
         out.status.success(),
         "rpm -qa in {} failed: {}",
@@ -453,7 +462,11 @@ pub fn rpm(root: &Path, args: &[&str]) -> Output {
 /// directories.
 pub fn rpm_owned_paths(root: &Path) -> BTreeSet<String> {
     let out = rpm(root, &["-qal"]);
-    assert!(out.status.success(), "rpm -qal: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "rpm -qal: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -528,7 +541,10 @@ pub fn rootsmith_env<S: AsRef<std::ffi::OsStr>>(
         cmd.current_dir(d);
     }
     let cmdline = std::iter::once("rootsmith".to_string())
-        .chain(args.iter().map(|a| a.as_ref().to_string_lossy().into_owned()))
+        .chain(
+            args.iter()
+                .map(|a| a.as_ref().to_string_lossy().into_owned()),
+        )
         .collect::<Vec<_>>()
         .join(" ");
     let out = run_with_timeout(cmd, Duration::from_secs(900))
@@ -585,7 +601,11 @@ pub fn lines(s: &str) -> Vec<String> {
 /// Check the contract for a failed run: non-zero exit, no panic, one
 /// paragraph on stderr that names `names` (each of them).
 pub fn assert_clean_failure(run: &Run, names: &[&str]) {
-    assert!(!run.ok(), "expected failure, got success: {}", run.describe());
+    assert!(
+        !run.ok(),
+        "expected failure, got success: {}",
+        run.describe()
+    );
     assert!(
         run.status.code().is_some(),
         "killed by a signal: {}",
@@ -734,9 +754,25 @@ pub fn read_tar(r: Box<dyn Read>) -> Tree {
             hard.push((path.clone(), norm_path(link.as_deref().unwrap())));
             None
         } else if et.is_dir() {
-            Some(Node { kind: Kind::Dir, mode, uid, gid, size: 0, link: None, sha256: None })
+            Some(Node {
+                kind: Kind::Dir,
+                mode,
+                uid,
+                gid,
+                size: 0,
+                link: None,
+                sha256: None,
+            })
         } else if et.is_symlink() {
-            Some(Node { kind: Kind::Symlink, mode, uid, gid, size: 0, link, sha256: None })
+            Some(Node {
+                kind: Kind::Symlink,
+                mode,
+                uid,
+                gid,
+                size: 0,
+                link,
+                sha256: None,
+            })
         } else if et.is_file() || et == tar::EntryType::Continuous {
             let mut hasher = Sha256::new();
             let size = io::copy(&mut e, &mut HashWriter(&mut hasher)).unwrap();
@@ -759,7 +795,15 @@ pub fn read_tar(r: Box<dyn Read>) -> Tree {
             } else {
                 Kind::Other
             };
-            Some(Node { kind, mode, uid, gid, size: 0, link: None, sha256: None })
+            Some(Node {
+                kind,
+                mode,
+                uid,
+                gid,
+                size: 0,
+                link: None,
+                sha256: None,
+            })
         };
         if tree.nodes.contains_key(&path) || hard.iter().filter(|(p, _)| *p == path).count() > 1 {
             tree.duplicates.push(path.clone());
@@ -774,7 +818,9 @@ pub fn read_tar(r: Box<dyn Read>) -> Tree {
         let node = tree
             .nodes
             .get(&target)
-            .unwrap_or_else(|| panic!("hardlink {p} -> {target}: target not earlier in the archive"))
+            .unwrap_or_else(|| {
+                panic!("hardlink {p} -> {target}: target not earlier in the archive")
+            })
             .clone();
         tree.nodes.insert(p.clone(), node);
         match sets.iter_mut().find(|s| s.contains(&target)) {
@@ -806,7 +852,11 @@ pub fn scan_root(root: &Path, paths: &BTreeSet<String>) -> Tree {
     let mut tree = Tree::default();
     let mut by_inode: HashMap<(u64, u64), BTreeSet<String>> = HashMap::new();
     for p in paths {
-        let full = if p == "/" { root.to_path_buf() } else { root.join(&p[1..]) };
+        let full = if p == "/" {
+            root.to_path_buf()
+        } else {
+            root.join(&p[1..])
+        };
         let md = match fs::symlink_metadata(&full) {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
@@ -839,7 +889,10 @@ pub fn scan_root(root: &Path, paths: &BTreeSet<String>) -> Tree {
             None
         };
         if kind == Kind::File && md.nlink() > 1 {
-            by_inode.entry((md.dev(), md.ino())).or_default().insert(p.clone());
+            by_inode
+                .entry((md.dev(), md.ino()))
+                .or_default()
+                .insert(p.clone());
         }
         tree.nodes.insert(
             p.clone(),
@@ -864,7 +917,10 @@ pub fn all_paths(root: &Path) -> BTreeSet<String> {
         for e in fs::read_dir(dir).unwrap() {
             let e = e.unwrap();
             let p = e.path();
-            acc.insert(format!("/{}", p.strip_prefix(root).unwrap().to_string_lossy()));
+            acc.insert(format!(
+                "/{}",
+                p.strip_prefix(root).unwrap().to_string_lossy()
+            ));
             if e.file_type().unwrap().is_dir() {
                 walk(root, &p, acc);
             }
@@ -912,7 +968,10 @@ pub fn copy_dir(src: &Path, dst: &Path) {
 
 /// Run a command, panic unless it succeeds; returns stdout.
 pub fn sh(cmd: &mut Command) -> String {
-    let out = cmd.stdin(Stdio::null()).output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
     assert!(
         out.status.success(),
         "{cmd:?} failed: {}\n{}{}",
@@ -968,7 +1027,12 @@ impl DockerArchive {
         let mut members = Vec::new();
         for e in ar.entries().expect("docker-archive entries") {
             let mut e = e.expect("docker-archive entry");
-            let name = e.path().unwrap().to_string_lossy().trim_start_matches("./").to_string();
+            let name = e
+                .path()
+                .unwrap()
+                .to_string_lossy()
+                .trim_start_matches("./")
+                .to_string();
             members.push(name.clone());
             if e.header().entry_type().is_file() {
                 let mut b = Vec::new();
@@ -977,13 +1041,17 @@ impl DockerArchive {
             }
         }
         let manifest: serde_json::Value = serde_json::from_slice(
-            files.get("manifest.json").expect("manifest.json in the docker-archive"),
+            files
+                .get("manifest.json")
+                .expect("manifest.json in the docker-archive"),
         )
         .expect("manifest.json is JSON");
         let m0 = &manifest[0];
         let cfg_name = m0["Config"].as_str().expect("manifest Config");
         let config = serde_json::from_slice(
-            files.get(cfg_name).unwrap_or_else(|| panic!("config {cfg_name} missing")),
+            files
+                .get(cfg_name)
+                .unwrap_or_else(|| panic!("config {cfg_name} missing")),
         )
         .expect("config is JSON");
         let layers = m0["Layers"]
@@ -992,10 +1060,18 @@ impl DockerArchive {
             .iter()
             .map(|l| {
                 let l = l.as_str().unwrap();
-                files.get(l).unwrap_or_else(|| panic!("layer {l} missing")).clone()
+                files
+                    .get(l)
+                    .unwrap_or_else(|| panic!("layer {l} missing"))
+                    .clone()
             })
             .collect();
-        DockerArchive { manifest, config, layers, members }
+        DockerArchive {
+            manifest,
+            config,
+            layers,
+            members,
+        }
     }
 
     /// The uncompressed bytes of layer `i`.
