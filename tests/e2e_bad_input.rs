@@ -1,0 +1,377 @@
+//! Bad input: each case exits non-zero with one paragraph on stderr that
+//! names the file or package at fault, never panics, and leaves no output
+//! file behind (for compose: nothing of the failed image in the tree).
+
+mod common;
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use common::Distro;
+
+fn resolve_ks(ks: &Path, repo: &str) -> common::Run {
+    common::rootsmith(&[
+        "resolve",
+        "--kickstart",
+        ks.to_str().unwrap(),
+        "--repo",
+        repo,
+        "--arch",
+        "x86_64",
+    ])
+}
+
+fn resolve_specs(specs: &[&str], repo: &str) -> common::Run {
+    let mut args = vec!["resolve"];
+    args.extend_from_slice(specs);
+    args.extend_from_slice(&["--repo", repo, "--arch", "x86_64"]);
+    common::rootsmith(&args)
+}
+
+/// `rootsmith build` of `source` must fail cleanly and write nothing at `-o`.
+fn build_fails(source: &[&str], repo: &str, names: &[&str]) {
+    let tmp = common::tempdir();
+    for (fmt, file) in [("docker", "img.tar.xz"), ("rootfs", "rootfs.tar")] {
+        let out = tmp.path().join(file);
+        let mut args: Vec<&str> = vec!["build"];
+        args.extend_from_slice(source);
+        args.extend_from_slice(&["--repo", repo, "--arch", "x86_64", "--format", fmt]);
+        let o = out.to_str().unwrap().to_string();
+        args.extend_from_slice(&["-o", &o]);
+        let run = common::rootsmith(&args);
+        common::assert_clean_failure(&run, names);
+        let left: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(
+            left.is_empty(),
+            "`{}` left files behind: {left:?}",
+            run.cmdline
+        );
+    }
+}
+
+/// A copy of the x86_64 repo, and the location of its primary.xml.gz.
+fn repo_copy(d: &Distro, dir: &Path) -> (PathBuf, PathBuf) {
+    let repo = dir.join("repo");
+    common::copy_dir(&d.repo("x86_64"), &repo);
+    let repomd = fs::read_to_string(repo.join("repodata/repomd.xml")).unwrap();
+    let block = data_block(&repomd, "primary");
+    let href = block
+        .split("href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let primary = repo.join(href);
+    (repo, primary)
+}
+
+/// The `<data type="TYPE">...</data>` element of a repomd.xml.
+fn data_block<'a>(repomd: &'a str, ty: &str) -> &'a str {
+    let start = repomd
+        .find(&format!("<data type=\"{ty}\">"))
+        .expect("data block");
+    let end = start + repomd[start..].find("</data>").unwrap() + "</data>".len();
+    &repomd[start..end]
+}
+
+fn gunzip(p: &Path) -> Vec<u8> {
+    let mut v = Vec::new();
+    flate2::read::GzDecoder::new(fs::File::open(p).unwrap())
+        .read_to_end(&mut v)
+        .unwrap();
+    v
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+fn tag<'a>(block: &'a str, open: &str, close: &str) -> &'a str {
+    let s = block.find(open).unwrap() + open.len();
+    let e = s + block[s..].find(close).unwrap();
+    &block[s..e]
+}
+
+/// Replace primary.xml.gz by `xml` and rewrite repomd.xml's checksums and
+/// sizes for it, so that the content is the only thing wrong.
+fn replace_primary_consistently(repo: &Path, primary: &Path, xml: &[u8]) {
+    let gz = gzip(xml);
+    fs::write(primary, &gz).unwrap();
+    let repomd_path = repo.join("repodata/repomd.xml");
+    let repomd = fs::read_to_string(&repomd_path).unwrap();
+    let old = data_block(&repomd, "primary");
+    let mut new = old.to_string();
+    for (open, close, value) in [
+        (
+            "<checksum type=\"sha256\">",
+            "</checksum>",
+            common::sha256_bytes(&gz),
+        ),
+        (
+            "<open-checksum type=\"sha256\">",
+            "</open-checksum>",
+            common::sha256_bytes(xml),
+        ),
+        ("<size>", "</size>", gz.len().to_string()),
+        ("<open-size>", "</open-size>", xml.len().to_string()),
+    ] {
+        let cur = tag(old, open, close);
+        new = new.replace(
+            &format!("{open}{cur}{close}"),
+            &format!("{open}{value}{close}"),
+        );
+    }
+    fs::write(&repomd_path, repomd.replace(old, &new)).unwrap();
+}
+
+#[test]
+fn missing_kickstart() {
+    let t = "missing_kickstart";
+    let d = need!(t, common::distro());
+    let tmp = common::tempdir();
+    let ks = tmp.path().join("no-such-kickstart.ks");
+    let repo = d.repo_arg("x86_64");
+    common::assert_clean_failure(&resolve_ks(&ks, &repo), &["no-such-kickstart.ks"]);
+    build_fails(
+        &["--kickstart", ks.to_str().unwrap()],
+        &repo,
+        &["no-such-kickstart.ks"],
+    );
+}
+
+#[test]
+fn missing_include() {
+    let t = "missing_include";
+    let d = need!(t, common::distro());
+    let tmp = common::tempdir();
+    let ks = tmp.path().join("top.ks");
+    fs::write(&ks, "%include missing-part.ks\n%packages\nts-app\n%end\n").unwrap();
+    let repo = d.repo_arg("x86_64");
+    common::assert_clean_failure(&resolve_ks(&ks, &repo), &["missing-part.ks"]);
+    build_fails(
+        &["--kickstart", ks.to_str().unwrap()],
+        &repo,
+        &["missing-part.ks"],
+    );
+}
+
+#[test]
+fn missing_repo_dir() {
+    let tmp = common::tempdir();
+    let repo = format!("ts={}", tmp.path().join("no-such-repo").display());
+    common::assert_clean_failure(&resolve_specs(&["ts-app"], &repo), &["no-such-repo"]);
+    build_fails(&["ts-app"], &repo, &["no-such-repo"]);
+}
+
+#[test]
+fn repomd_checksum_mismatch() {
+    let t = "repomd_checksum_mismatch";
+    let d = need!(t, common::distro());
+    let tmp = common::tempdir();
+    let (repo, primary) = repo_copy(d, tmp.path());
+    // Still valid XML, still gzip, but not what repomd.xml's checksum says.
+    let mut xml = gunzip(&primary);
+    xml.extend_from_slice(b"<!-- tampered with -->\n");
+    fs::write(&primary, gzip(&xml)).unwrap();
+    let arg = format!("ts={}", repo.display());
+    let run = resolve_specs(&["ts-app"], &arg);
+    common::assert_clean_failure(&run, &["primary"]);
+    let low = run.stderr.to_lowercase();
+    assert!(
+        ["checksum", "sha256", "digest", "mismatch"]
+            .iter()
+            .any(|w| low.contains(w)),
+        "stderr should say the checksum is wrong: {}",
+        run.describe()
+    );
+    build_fails(&["ts-app"], &arg, &["primary"]);
+}
+
+#[test]
+fn malformed_primary_xml() {
+    let t = "malformed_primary_xml";
+    let d = need!(t, common::distro());
+    let tmp = common::tempdir();
+    let (repo, primary) = repo_copy(d, tmp.path());
+    // Cut the XML in the middle of a package; checksums updated to match.
+    let xml = gunzip(&primary);
+    let cut = &xml[..xml.len() / 2];
+    replace_primary_consistently(&repo, &primary, cut);
+    let arg = format!("ts={}", repo.display());
+    common::assert_clean_failure(&resolve_specs(&["ts-app"], &arg), &["primary"]);
+    build_fails(&["ts-app"], &arg, &["primary"]);
+    // The same repo with the whole XML put back (checksums rewritten the
+    // same way) works: it was the XML, not the rewriting, that failed.
+    replace_primary_consistently(&repo, &primary, &xml);
+    resolve_specs(&["ts-app"], &arg).assert_ok();
+}
+
+#[test]
+fn unknown_package() {
+    let t = "unknown_package";
+    let d = need!(t, common::distro());
+    let repo = d.repo_arg("x86_64");
+    common::assert_clean_failure(
+        &resolve_specs(&["ts-app", "ts-no-such-package"], &repo),
+        &["ts-no-such-package"],
+    );
+    let tmp = common::tempdir();
+    let ks = tmp.path().join("unknown.ks");
+    fs::write(&ks, "%packages\nts-app\nts-no-such-package\n%end\n").unwrap();
+    common::assert_clean_failure(&resolve_ks(&ks, &repo), &["ts-no-such-package"]);
+    build_fails(&["ts-no-such-package"], &repo, &["ts-no-such-package"]);
+}
+
+#[test]
+fn unsolvable_request() {
+    let t = "unsolvable_request";
+    let d = need!(t, common::distro());
+    let repo = d.repo_arg("x86_64");
+    let run = resolve_specs(&["ts-broken"], &repo);
+    common::assert_clean_failure(&run, &["ts-broken", "ts-missing-capability"]);
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "unsolvable: exit 1 ({})",
+        run.describe()
+    );
+    assert!(
+        run.stdout.trim().is_empty(),
+        "printed a set anyway: {}",
+        run.describe()
+    );
+    build_fails(&["ts-broken"], &repo, &["ts-broken"]);
+}
+
+// ------------------------------------------------------------------ compose
+
+/// A compose of product "tsbad" with one image from `ks_text`, repo `baseurl`.
+fn bad_compose(dir: &Path, ks_text: &str, baseurl: &str) -> (common::Run, PathBuf) {
+    fs::write(dir.join("bad.ks"), ks_text).unwrap();
+    let toml = dir.join("bad.toml");
+    fs::write(
+        &toml,
+        format!(
+            "[product]\nname = \"tsbad\"\nversion = \"1.0\"\n\n[compose]\narches = [\"x86_64\", \"aarch64\"]\n\n\
+             [[repo]]\nname = \"ts\"\nbaseurl = \"{baseurl}\"\n\n\
+             [[image]]\nname = \"tsbad\"\nkickstart = \"bad.ks\"\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let run = common::rootsmith_env(
+        &[
+            "compose",
+            toml.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[("SOURCE_DATE_EPOCH", "1700000000")],
+        None,
+    );
+    (run, out)
+}
+
+/// Nothing of the failed image in the output tree: no archive, no checksum,
+/// no partial or temporary file.
+fn assert_no_image_files(out: &Path, run: &common::Run) {
+    let bad: Vec<_> = common::files_under(out)
+        .into_iter()
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy().to_lowercase();
+            n.contains("tsbad-docker")
+                || [".tar", ".xz", ".sha256sum", ".part", ".partial", ".tmp"]
+                    .iter()
+                    .any(|s| n.ends_with(s))
+        })
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "`{}` left image files: {bad:?}",
+        run.cmdline
+    );
+}
+
+#[test]
+fn compose_unknown_package() {
+    let t = "compose_unknown_package";
+    let d = need!(t, common::distro());
+    let tmp = common::tempdir();
+    let (run, out) = bad_compose(
+        tmp.path(),
+        "%packages\nts-app\nts-no-such-package\n%end\n",
+        &format!("file://{}/$basearch", d.dir.display()),
+    );
+    common::assert_clean_failure(&run, &["ts-no-such-package"]);
+    assert_no_image_files(&out, &run);
+}
+
+#[test]
+fn compose_unsolvable() {
+    let t = "compose_unsolvable";
+    let d = need!(t, common::distro());
+    let tmp = common::tempdir();
+    let (run, out) = bad_compose(
+        tmp.path(),
+        "%packages\nts-broken\n%end\n",
+        &format!("file://{}/$basearch", d.dir.display()),
+    );
+    common::assert_clean_failure(&run, &["ts-broken"]);
+    assert_no_image_files(&out, &run);
+}
+
+#[test]
+fn compose_missing_repo_dir() {
+    let tmp = common::tempdir();
+    let (run, out) = bad_compose(
+        tmp.path(),
+        "%packages\nts-app\n%end\n",
+        &format!("file://{}/no-such-repo/$basearch", tmp.path().display()),
+    );
+    common::assert_clean_failure(&run, &["no-such-repo"]);
+    assert_no_image_files(&out, &run);
+}
+
+#[test]
+fn compose_missing_kickstart_and_config() {
+    let t = "compose_missing_kickstart_and_config";
+    let d = need!(t, common::distro());
+    let tmp = common::tempdir();
+    let toml = tmp.path().join("c.toml");
+    fs::write(
+        &toml,
+        format!(
+            "[product]\nname = \"tsbad\"\nversion = \"1.0\"\n[compose]\narches = [\"x86_64\"]\n\
+             [[repo]]\nname = \"ts\"\nbaseurl = \"file://{}/$basearch\"\n\
+             [[image]]\nname = \"tsbad\"\nkickstart = \"no-such-image.ks\"\n",
+            d.dir.display()
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let run = common::rootsmith(&[
+        "compose",
+        toml.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    common::assert_clean_failure(&run, &["no-such-image.ks"]);
+    assert_no_image_files(&out, &run);
+
+    let missing = tmp.path().join("no-such-compose.toml");
+    let run = common::rootsmith(&[
+        "compose",
+        missing.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    common::assert_clean_failure(&run, &["no-such-compose.toml"]);
+    assert_no_image_files(&out, &run);
+}
