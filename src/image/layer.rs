@@ -13,10 +13,9 @@ pub fn write_layer<W: Write>(tree: &Tree, out: W) -> io::Result<W> {
     // First path written for each hardlink set; later members link to it.
     let mut link_leaders: HashMap<u32, String> = HashMap::new();
     for (path, node) in tree.iter() {
-        if path == "/" {
-            continue;
-        }
-        let name = path.trim_start_matches('/');
+        // Entries are named as `tar -C root -c .` names them: "./", "./usr", …
+        let name = format!(".{path}");
+        let name = name.as_str();
         let mut header = Header::new_gnu();
         header.set_mode(node.mode & 0o7777);
         header.set_uid(node.uid.into());
@@ -26,7 +25,7 @@ pub fn write_layer<W: Write>(tree: &Tree, out: W) -> io::Result<W> {
         match &node.kind {
             NodeKind::Dir => {
                 header.set_entry_type(EntryType::Directory);
-                builder.append_data(&mut header, format!("{name}/"), io::empty())?;
+                builder.append_data(&mut header, dir_name(name), io::empty())?;
             }
             NodeKind::File { blob, link_group, .. } => {
                 if let Some(leader) = link_group.and_then(|g| link_leaders.get(&g)) {
@@ -59,4 +58,12 @@ pub fn write_layer<W: Write>(tree: &Tree, out: W) -> io::Result<W> {
         }
     }
     builder.into_inner()
+}
+
+fn dir_name(name: &str) -> String {
+    if name.ends_with('/') {
+        name.to_string()
+    } else {
+        format!("{name}/")
+    }
 }

@@ -132,6 +132,11 @@ impl Tree {
     /// symlinks among them followed, as rpm would on a real filesystem.
     /// Returns the path the node really landed at.
     pub fn insert(&mut self, path: &str, node: Node) -> Result<String, RootfsError> {
+        if path.trim_matches('/').is_empty() && node.is_dir() {
+            // A package (usually filesystem) that owns "/" sets the root's mode and owner.
+            self.nodes.insert("/".into(), node);
+            return Ok("/".into());
+        }
         let (parent, name) = split_parent(path).ok_or_else(|| RootfsError::BadPath { path: path.into() })?;
         if name == "." || name == ".." {
             return Err(RootfsError::BadPath { path: path.into() });
