@@ -1,1 +1,163 @@
-//! Dependency resolution over a [`Pool`](crate::repo::Pool) with resolvo.
+//! Dependency resolution over a [`Pool`] with resolvo.
+//!
+//! [`solve`] turns a [`Request`] into the set of packages to install, with
+//! dnf's semantics: one version per package name, Requires (plain, versioned,
+//! file and rich) must hold, Conflicts and Obsoletes are honoured, excluded
+//! packages do not exist, and weak dependencies (Recommends, Supplements) are
+//! added afterwards only where they fit.
+
+mod error;
+mod policy;
+mod provider;
+mod rich;
+mod weak;
+
+#[cfg(test)]
+mod fixture;
+#[cfg(test)]
+mod parity;
+#[cfg(test)]
+mod tests;
+
+use resolvo::{ConditionalRequirement, Problem, Solver, UnsolvableOrCancelled};
+
+use crate::evr::Dep;
+use crate::repo::{PkgId, Pool};
+
+pub use error::SolveError;
+use provider::Provider;
+
+/// What to install.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// What the user asked for (groups already expanded by the caller).
+    pub install: Vec<Spec>,
+    /// Glob patterns on package names; matching packages are not installable
+    /// at all (dnf's `--exclude`, kickstart's `-pkg`).
+    pub exclude: Vec<String>,
+    /// Install Recommends and Supplements where possible (dnf's default).
+    pub weak_deps: bool,
+}
+
+impl Default for Request {
+    fn default() -> Self {
+        Request {
+            install: Vec::new(),
+            exclude: Vec::new(),
+            weak_deps: true,
+        }
+    }
+}
+
+/// One requested item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Spec {
+    /// A package name. If no package has this name, the solver looks it up as
+    /// a capability, as dnf does (`dnf install sendmail` works on provides).
+    Name(String),
+    /// A capability: a provide, a file path, `foo >= 1.2`, or a rich dependency.
+    Capability(Dep),
+}
+
+impl Spec {
+    /// A bare word is a name; a path, anything with parentheses, or anything
+    /// with a version comparison is a capability.
+    pub fn parse(s: &str) -> Spec {
+        let s = s.trim();
+        if s.starts_with('(') {
+            return Spec::Capability(Dep::unversioned(s));
+        }
+        if s.starts_with('/') || s.contains(char::is_whitespace) || s.contains('(') {
+            return Spec::Capability(Dep::parse(s));
+        }
+        Spec::Name(s.to_string())
+    }
+}
+
+/// The install set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transaction {
+    /// Packages to install, sorted by (name, arch).
+    pub packages: Vec<PkgId>,
+}
+
+/// Compiled exclude patterns.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Exclusions {
+    patterns: Vec<(String, glob::Pattern)>,
+}
+
+impl Exclusions {
+    fn compile(patterns: &[String]) -> Result<Exclusions, SolveError> {
+        let patterns = patterns
+            .iter()
+            .map(|p| {
+                glob::Pattern::new(p)
+                    .map(|g| (p.clone(), g))
+                    .map_err(|e| SolveError::BadPattern {
+                        pattern: p.clone(),
+                        reason: e.msg.to_string(),
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Exclusions { patterns })
+    }
+
+    /// The first pattern that matches `name`.
+    pub(crate) fn matches(&self, name: &str) -> Option<&str> {
+        self.patterns
+            .iter()
+            .find(|(_, g)| g.matches(name))
+            .map(|(p, _)| p.as_str())
+    }
+}
+
+/// Resolve `request` against `pool`. Same pool and request, same answer.
+pub fn solve(pool: &Pool, request: &Request) -> Result<Transaction, SolveError> {
+    let provider = Provider::new(pool, Exclusions::compile(&request.exclude)?);
+    let mut root = Vec::new();
+    for spec in &request.install {
+        root.extend(
+            provider
+                .root_requirement(spec)
+                .map_err(|u| error::unsupported(&provider, u))?,
+        );
+    }
+    let mut solver = Solver::new(provider);
+    let mut installed = run(&mut solver, &root, &[])?;
+    if request.weak_deps {
+        installed = weak::extend(&mut solver, &root, installed)?;
+    }
+    installed.sort_by(|&a, &b| {
+        let (pa, pb) = (pool.get(a), pool.get(b));
+        (&pa.name, &pa.arch, &pa.evr).cmp(&(&pb.name, &pb.arch, &pb.evr))
+    });
+    Ok(Transaction {
+        packages: installed,
+    })
+}
+
+/// One resolvo run: the hard requirements, then `soft` packages in order,
+/// each kept only if it fits.
+fn run(
+    solver: &mut Solver<Provider<'_>>,
+    root: &[ConditionalRequirement],
+    soft: &[PkgId],
+) -> Result<Vec<PkgId>, SolveError> {
+    let problem = Problem::new()
+        .requirements(root.to_vec())
+        .soft_requirements(soft.iter().map(|&id| provider::solvable(id)));
+    match solver.solve(problem) {
+        Ok(solution) => Ok(solution.into_iter().map(provider::pkg).collect()),
+        Err(UnsolvableOrCancelled::Unsolvable(conflict)) => {
+            Err(error::unsolvable(&conflict, solver))
+        }
+        Err(UnsolvableOrCancelled::Cancelled(_)) => {
+            let provider = solver.provider();
+            let u = provider
+                .take_unsupported()
+                .expect("the provider cancels only on an unsupported dependency");
+            Err(error::unsupported(provider, u))
+        }
+    }
+}
