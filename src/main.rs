@@ -1,1 +1,183 @@
-fn main() {}
+//! The `rootsmith` command line: parsing and printing only; the work is in the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use rootsmith::config::Kickstart;
+use rootsmith::engine::{self, EngineError, ImageRequest, Progress, Selection};
+use rootsmith::image::Format;
+use rootsmith::repo::RepoSource;
+
+#[derive(Parser)]
+#[command(name = "rootsmith", version, about = "Compose container images for RPM-based distributions")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compose every image of a compose config, for its arches or those named.
+    Compose {
+        config: PathBuf,
+        /// Root of the output tree.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Only these arches (repeatable).
+        #[arg(long = "arch")]
+        arches: Vec<String>,
+        /// Print a machine-readable report on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build one image.
+    Build {
+        #[command(flatten)]
+        input: Input,
+        /// `docker` (a docker-archive) or `rootfs` (a plain filesystem tar).
+        #[arg(long, value_enum, default_value = "docker")]
+        format: Format,
+        /// The archive to write: `.tar.xz` compresses, `.tar` does not.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Image name for the docker tag (default: the kickstart's file stem).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, default_value = "latest")]
+        tag: String,
+        /// The image's default command (repeat for each word).
+        #[arg(long = "cmd")]
+        cmd: Vec<String>,
+    },
+    /// Print the install set, one name-[epoch:]version-release.arch a line.
+    Resolve {
+        #[command(flatten)]
+        input: Input,
+    },
+}
+
+/// What to install, from where, for which arch: shared by `build` and `resolve`.
+#[derive(Args)]
+struct Input {
+    /// A kickstart file whose %packages (and repo lines) to use.
+    #[arg(long, conflicts_with = "specs")]
+    kickstart: Option<PathBuf>,
+    /// Package names, capabilities (`/bin/sh`, `libfoo.so.1()(64bit)`) or `@group`s.
+    #[arg(required_unless_present = "kickstart")]
+    specs: Vec<String>,
+    /// A repository as NAME=URL_OR_PATH (repeatable); replaces the kickstart's repo lines.
+    #[arg(long = "repo", value_parser = parse_repo)]
+    repos: Vec<RepoSource>,
+    #[arg(long)]
+    arch: String,
+    /// Value of $releasever in repository URLs.
+    #[arg(long, default_value = "")]
+    releasever: String,
+    /// Do not install weak dependencies (Recommends, Supplements).
+    #[arg(long)]
+    no_weak_deps: bool,
+    /// Never install packages whose name matches (glob, repeatable).
+    #[arg(long = "exclude")]
+    excludes: Vec<String>,
+}
+
+fn parse_repo(s: &str) -> Result<RepoSource, String> {
+    match s.split_once('=') {
+        Some((name, url)) if !name.is_empty() && !url.is_empty() => {
+            Ok(RepoSource { name: name.to_string(), baseurl: url.to_string() })
+        }
+        _ => Err(format!("{s:?} is not NAME=URL_OR_PATH")),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode, EngineError> {
+    match command {
+        Command::Compose { config, out, arches, json } => {
+            let report = engine::compose(&config, &out, &arches, &Progress::new(json))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).expect("report serializes"));
+            }
+            let failed = report.failed();
+            if failed > 0 {
+                return Err(EngineError::ComposeFailed { failed, total: report.images.len() });
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Build { input, format, output, name, tag, cmd } => {
+            let (kickstart, selection) = input.selection()?;
+            let pool = engine::pool_for(kickstart.as_ref(), &input.repo_sources(), &input.arch, &input.releasever)?;
+            let name = name
+                .or_else(|| input.kickstart.as_ref().and_then(|k| k.file_stem()).map(|s| s.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "rootsmith".into());
+            let request = ImageRequest {
+                selection,
+                name,
+                tag,
+                arch: input.arch.clone(),
+                cmd,
+                env: vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()],
+                format,
+            };
+            let built = engine::build_to_file(&pool, &request, &output, &Progress::new(false))?;
+            eprintln!("{}  {}", built.archive.sha256, built.archive.path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Resolve { input } => {
+            let (kickstart, selection) = input.selection()?;
+            let pool = engine::pool_for(kickstart.as_ref(), &input.repo_sources(), &input.arch, &input.releasever)?;
+            let progress = Progress::new(true);
+            let ids = engine::resolve(&pool, &selection, &progress.task("resolve"))?;
+            let mut lines: Vec<String> = ids.iter().map(|&id| pool.get(id).nevra()).collect();
+            lines.sort();
+            for line in lines {
+                println!("{line}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+impl Input {
+    fn selection(&self) -> Result<(Option<Kickstart>, Selection), EngineError> {
+        let (kickstart, mut selection) = match &self.kickstart {
+            Some(path) => {
+                let ks = Kickstart::load(path).map_err(|e| EngineError::Plan(e.into()))?;
+                let selection = Selection::from_kickstart(&ks.packages);
+                for u in &ks.unapplied {
+                    eprintln!("warning: {}: {} is not applied yet", u.place, u.what);
+                }
+                (Some(ks), selection)
+            }
+            None => (None, Selection::from_specs(&self.specs)),
+        };
+        selection.exclude.extend(self.excludes.iter().cloned());
+        selection.weak_deps &= !self.no_weak_deps;
+        Ok((kickstart, selection))
+    }
+
+    fn repo_sources(&self) -> Vec<RepoSource> {
+        let cwd = std::path::Path::new(".");
+        self.repos
+            .iter()
+            .map(|r| RepoSource {
+                name: r.name.clone(),
+                baseurl: rootsmith::plan::anchor_baseurl(
+                    &rootsmith::plan::substitute(&r.baseurl, &self.arch, &self.releasever),
+                    cwd,
+                ),
+            })
+            .collect()
+    }
+}

@@ -97,7 +97,7 @@ impl Selection {
                 }
             }
         }
-        install.extend(self.specs.iter().map(|s| Spec::parse(s, pool)));
+        install.extend(self.specs.iter().map(|s| Spec::parse(s)));
         Ok(Request { install, exclude: self.exclude.clone(), weak_deps: self.weak_deps })
     }
 }
@@ -178,7 +178,7 @@ pub fn build_image(
 
 fn write_database(tree: &mut Tree, headers: &[rpm::PackageMetadata], epoch: u64, scratch: &Path) -> Result<(), EngineError> {
     let db_file = tempfile::NamedTempFile::new_in(scratch).map_err(|e| RootfsError::Spool(e.to_string()))?;
-    let installed: Vec<InstalledPackage> = headers.iter().map(|metadata| InstalledPackage { metadata }).collect();
+    let installed: Vec<InstalledPackage> = headers.iter().map(|metadata| InstalledPackage { metadata, file_states: None }).collect();
     write_rpmdb(db_file.path(), &installed, epoch as u32)?;
     let mut content = std::fs::File::open(db_file.path()).map_err(|e| RootfsError::Spool(e.to_string()))?;
     let dbpath = rpm_dbpath(tree);
@@ -312,10 +312,11 @@ pub fn pool_for(
     kickstart: Option<&Kickstart>,
     repos: &[RepoSource],
     arch: &str,
+    releasever: &str,
 ) -> Result<Pool, EngineError> {
     let sources = match (repos.is_empty(), kickstart) {
         (false, _) => repos.to_vec(),
-        (true, Some(ks)) => crate::plan::kickstart_repos(&ks.repos, arch, ""),
+        (true, Some(ks)) => crate::plan::kickstart_repos(&ks.repos, arch, releasever),
         (true, None) => Vec::new(),
     };
     if sources.is_empty() {
