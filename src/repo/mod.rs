@@ -6,6 +6,7 @@ mod compressed;
 mod pool;
 mod primary;
 mod repomd;
+mod write;
 mod xml;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use thiserror::Error;
 pub use compressed::{file_digest, hex, open_decompressed, verify_checksum};
 pub use pool::{Group, Package, PkgId, Pool, RepoId, RepoInfo, Requirement};
 pub use repomd::{DataRecord, Repomd};
+pub use write::write_repodata;
 
 #[derive(Debug, Error)]
 pub enum RepoError {
@@ -32,6 +34,8 @@ pub enum RepoError {
     UnsupportedChecksum { path: PathBuf, algorithm: String },
     #[error("{}: unsupported compression {kind}", path.display())]
     UnsupportedCompression { path: PathBuf, kind: String },
+    #[error("{}: {reason}", path.display())]
+    Rpm { path: PathBuf, reason: String },
     #[error("repository {repo}: {} has no primary record", path.display())]
     NoPrimary { repo: String, path: PathBuf },
 }
