@@ -318,9 +318,6 @@ pub fn dnf_reference(
     }
     let work = base.join(format!(".tmp-{key}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&work);
-    fs::create_dir_all(work.join("home")).unwrap();
-    // Debian's rpm keeps its database in ~/.rpmdb unless told otherwise.
-    fs::write(work.join("home/.rpmmacros"), "%_dbpath /var/lib/rpm\n").unwrap();
     let out = dnf_install(distro, arch, weak_deps, install, exclude, &work);
     fs::write(
         work.join("dnf.log"),
@@ -351,12 +348,6 @@ pub fn dnf_attempt(distro: &Distro, arch: &str, install: &[String]) -> Result<Ou
     tools(&["dnf", "rpm"])?;
     need_root()?;
     let tmp = tempdir();
-    fs::create_dir_all(tmp.path().join("home")).unwrap();
-    fs::write(
-        tmp.path().join("home/.rpmmacros"),
-        "%_dbpath /var/lib/rpm\n",
-    )
-    .unwrap();
     Ok(dnf_install(distro, arch, true, install, &[], tmp.path()))
 }
 
@@ -370,6 +361,21 @@ fn dnf_install(
     exclude: &[String],
     work: &Path,
 ) -> Output {
+    dnf_install_from(&distro.repo(arch), arch, weak_deps, install, exclude, work)
+}
+
+/// `dnf install` from the repository at `repo` (named `ts`) into `work/root`.
+pub fn dnf_install_from(
+    repo: &Path,
+    arch: &str,
+    weak_deps: bool,
+    install: &[String],
+    exclude: &[String],
+    work: &Path,
+) -> Output {
+    fs::create_dir_all(work.join("home")).unwrap();
+    // Debian's rpm keeps its database in ~/.rpmdb unless told otherwise.
+    fs::write(work.join("home/.rpmmacros"), "%_dbpath /var/lib/rpm\n").unwrap();
     // Our own dnf.conf: the host's (Debian's best=False,
     // skip_if_unavailable=True) must not leak in.
     fs::write(
@@ -381,7 +387,6 @@ fn dnf_install(
         ),
     )
     .unwrap();
-    let repo = distro.repo(arch);
     let mut cmd = Command::new("dnf");
     cmd.env("HOME", work.join("home"))
         .env("LC_ALL", "C.UTF-8")
