@@ -79,7 +79,12 @@ else
     echo "install-test-deps: arm64 busybox in $BB_ARM/bin/busybox"
 fi
 
-# No Python packages are needed yet: the tests use Debian's dnf, rpm,
-# createrepo_c and skopeo. (productmd / pykickstart will come from a venv
-# once tests against them exist.)
+# pykickstart, the reference kickstart parser, in a private venv.
+VENV=$CACHE/venv
+if ! "$VENV/bin/python" -c 'import pykickstart' 2>/dev/null; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check 'pykickstart==3.78'
+fi
+echo "install-test-deps: pykickstart in $VENV"
+
 echo "install-test-deps: done"

@@ -45,6 +45,9 @@ pub struct PackageSelection {
     pub groups: Vec<String>,
     pub excluded_packages: Vec<String>,
     pub excluded_groups: Vec<String>,
+    /// `@^environment`: one per kickstart, the last one wins.
+    pub environment: Option<String>,
+    /// Options of the last `%packages` section, as pykickstart keeps them.
     pub exclude_weakdeps: bool,
 }
 
@@ -155,8 +158,10 @@ impl Kickstart {
         for (place, line) in body {
             if line.starts_with("-@") {
                 new.excluded_groups.push(group_id(&line[2..]));
+            } else if let Some(env) = line.strip_prefix("@^") {
+                new.environment = Some(group_id(env));
+                self.unapplied.push(Unapplied { place, what: format!("environment `{line}` (comps environments)") });
             } else if let Some(rest) = line.strip_prefix('@') {
-                let rest = rest.strip_prefix('^').unwrap_or(rest);
                 let id = group_id(rest);
                 if id.is_empty() {
                     return Err(syntax(&place, "a group line needs a group id"));
@@ -177,7 +182,8 @@ impl Kickstart {
             groups: merge_added(old.groups, &new.excluded_groups, new.groups.clone()),
             excluded_packages: merge_added(old.excluded_packages, &new.packages, new.excluded_packages),
             excluded_groups: merge_added(old.excluded_groups, &new.groups, new.excluded_groups),
-            exclude_weakdeps: old.exclude_weakdeps || new.exclude_weakdeps,
+            environment: new.environment.or(old.environment),
+            exclude_weakdeps: new.exclude_weakdeps,
         };
         Ok(())
     }
