@@ -9,31 +9,6 @@ use std::process::Command;
 
 use common::{Kind, ARCHES};
 
-fn build_image(d: &common::Distro, arch: &str, out: &Path) {
-    let ks = common::kickstart();
-    let repo = d.repo_arg(arch);
-    let run = common::rootsmith(&[
-        "build",
-        "--kickstart",
-        ks.to_str().unwrap(),
-        "--repo",
-        &repo,
-        "--arch",
-        arch,
-        "--format",
-        "docker",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    run.assert_ok();
-    assert!(
-        out.is_file(),
-        "`{}` wrote no {}",
-        run.cmdline,
-        out.display()
-    );
-}
-
 fn check_image(arch: &str, path: &Path, xz: bool) {
     assert_eq!(
         common::is_xz(path),
@@ -115,7 +90,7 @@ fn image_test(test: &str, arch: &str) {
     let tmp = common::tempdir();
     for (name, xz) in [("img.tar.xz", true), ("img.tar", false)] {
         let out = tmp.path().join(format!("{arch}-{name}"));
-        build_image(d, arch, &out);
+        common::build_ts(d, arch, "docker", &out, &[]);
         check_image(arch, &out, xz);
     }
 }
@@ -138,27 +113,8 @@ fn docker_layer_equals_rootfs() {
     let d = need!(t, common::distro());
     let tmp = common::tempdir();
     let arch = ARCHES[0];
-    let ks = common::kickstart();
-    let repo = d.repo_arg(arch);
     let build = |format: &str, out: &Path| {
-        common::rootsmith_env(
-            &[
-                "build",
-                "--kickstart",
-                ks.to_str().unwrap(),
-                "--repo",
-                &repo,
-                "--arch",
-                arch,
-                "--format",
-                format,
-                "-o",
-                out.to_str().unwrap(),
-            ],
-            &[("SOURCE_DATE_EPOCH", "1700000000")],
-            None,
-        )
-        .assert_ok();
+        common::build_ts(d, arch, format, out, &[("SOURCE_DATE_EPOCH", "1700000000")]);
     };
     let img = tmp.path().join("img.tar");
     build("docker", &img);

@@ -40,28 +40,7 @@ fn deviation(p: &str, field: &str) -> bool {
 
 fn build_rootfs(d: &Distro, arch: &str, out: &Path) -> PathBuf {
     let tar = out.join(format!("rootfs.{arch}.tar"));
-    let ks = common::kickstart();
-    let repo = d.repo_arg(arch);
-    let run = common::rootsmith(&[
-        "build",
-        "--kickstart",
-        ks.to_str().unwrap(),
-        "--repo",
-        &repo,
-        "--arch",
-        arch,
-        "--format",
-        "rootfs",
-        "-o",
-        tar.to_str().unwrap(),
-    ]);
-    run.assert_ok();
-    assert!(
-        tar.is_file(),
-        "`{}` wrote no {}",
-        run.cmdline,
-        tar.display()
-    );
+    common::build_ts(d, arch, "rootfs", &tar, &[]);
     assert!(!common::is_xz(&tar), "-o *.tar must not be compressed");
     tar
 }
