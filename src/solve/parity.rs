@@ -218,7 +218,7 @@ fn every_name_matches_libsolv() {
         let mut unsolvable = 0;
         for (name, reference) in names.iter().zip(&theirs) {
             match (
-                try_ours(&f.pool, &[name.clone()], weak),
+                try_ours(&f.pool, std::slice::from_ref(name), weak),
                 reference.problems.is_empty(),
             ) {
                 (Ok(ours), true) if ours == reference.packages => {}
