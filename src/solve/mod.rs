@@ -7,6 +7,7 @@
 //! added afterwards only where they fit.
 
 mod error;
+mod fxhash;
 mod policy;
 mod provider;
 mod rich;

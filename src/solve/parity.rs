@@ -58,10 +58,17 @@ fn python3_solv_available() -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// libsolv's answer for installing `names` (as dnf would: by name, else provide).
-pub(crate) fn libsolv(primary: &Path, names: &[String], weak: bool) -> BTreeSet<String> {
+/// libsolv's result for one batch of specs.
+pub(crate) struct Reference {
+    pub packages: BTreeSet<String>,
+    pub problems: Vec<String>,
+}
+
+/// libsolv's answers for each batch of specs (installed as dnf would: by
+/// name, else by provide), in one python3 process.
+pub(crate) fn libsolv(primary: &Path, batches: &[Vec<String>], weak: bool) -> Vec<Reference> {
     let job = serde_json::json!({
-        "primary": primary, "arch": "x86_64", "weak": weak, "install": names, "repeat": 1,
+        "primary": primary, "arch": "x86_64", "weak": weak, "batches": batches, "repeat": 1,
     });
     let mut child = Command::new("/usr/bin/python3")
         .args(["-c", LIBSOLV_REF])
@@ -77,29 +84,49 @@ pub(crate) fn libsolv(primary: &Path, names: &[String], weak: bool) -> BTreeSet<
         .unwrap();
     let out = child.wait_with_output().expect("python3 output");
     assert!(out.status.success(), "libsolv reference script failed");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("libsolv JSON");
-    assert_eq!(
-        v["problems"].as_array().map(Vec::len),
-        Some(0),
-        "libsolv found problems: {}",
-        v["problems"]
-    );
-    v["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_str().unwrap().to_string())
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("libsolv JSON");
+    let strings = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_string())
+            .collect()
+    };
+    v.iter()
+        .map(|r| Reference {
+            packages: strings(&r["packages"]).into_iter().collect(),
+            problems: strings(&r["problems"]),
+        })
         .collect()
 }
 
-fn ours(pool: &Pool, names: &[String], weak: bool) -> BTreeSet<String> {
+/// libsolv's install set for one request, which must be solvable.
+fn libsolv_one(primary: &Path, names: &[String], weak: bool) -> BTreeSet<String> {
+    let r = libsolv(primary, &[names.to_vec()], weak).pop().unwrap();
+    assert!(
+        r.problems.is_empty(),
+        "libsolv found problems: {:?}",
+        r.problems
+    );
+    r.packages
+}
+
+fn try_ours(pool: &Pool, names: &[String], weak: bool) -> Result<BTreeSet<String>, SolveError> {
+    let install = names.iter().map(|n| Spec::parse(n)).collect();
     let req = Request {
-        install: names.iter().map(|n| Spec::parse(n)).collect(),
+        install,
         exclude: vec![],
         weak_deps: weak,
     };
-    let t = solve(pool, &req).unwrap_or_else(|e| panic!("{e}"));
-    t.packages.iter().map(|&id| pool.get(id).nevra()).collect()
+    Ok(solve(pool, &req)?
+        .packages
+        .iter()
+        .map(|&id| pool.get(id).nevra())
+        .collect())
+}
+
+fn ours(pool: &Pool, names: &[String], weak: bool) -> BTreeSet<String> {
+    try_ours(pool, names, weak).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Compare and print both differences; `known` lists the NEVRAs (prefixed
@@ -132,7 +159,7 @@ fn core_group_matches_libsolv_without_weak_deps() {
         return;
     };
     let names = core_names(&f.pool);
-    let theirs = libsolv(&f.primary, &names, false);
+    let theirs = libsolv_one(&f.primary, &names, false);
     let ours = ours(&f.pool, &names, false);
     compare("@core --no-weak-deps", &ours, &theirs, &[]);
     // NOTES §6: dnf 4.14 installs 300 packages for this job.
@@ -145,7 +172,7 @@ fn core_group_matches_libsolv_with_weak_deps() {
         return;
     };
     let names = core_names(&f.pool);
-    let theirs = libsolv(&f.primary, &names, true);
+    let theirs = libsolv_one(&f.primary, &names, true);
     let ours = ours(&f.pool, &names, true);
     compare("@core", &ours, &theirs, &[]);
     assert_eq!(ours.len(), 303);
@@ -166,9 +193,73 @@ fn single_packages_match_libsolv() {
     ] {
         for weak in [false, true] {
             let names = vec![name.to_string()];
-            let theirs = libsolv(&f.primary, &names, weak);
+            let theirs = libsolv_one(&f.primary, &names, weak);
             let ours = ours(&f.pool, &names, weak);
             compare(&format!("{name} weak={weak}"), &ours, &theirs, &[]);
         }
+    }
+}
+
+/// Every package name of the repository on its own, with and without weak
+/// deps: the install sets must equal libsolv's, the same names must fail, and
+/// libsolv's "nothing provides" lines must appear in our errors.
+#[test]
+fn every_name_matches_libsolv() {
+    let Some(f) = fixture("every_name_matches_libsolv") else {
+        return;
+    };
+    let mut names: Vec<String> = f.pool.packages.iter().map(|p| p.name.clone()).collect();
+    names.sort();
+    names.dedup();
+    let batches: Vec<Vec<String>> = names.iter().map(|n| vec![n.clone()]).collect();
+    for weak in [false, true] {
+        let theirs = libsolv(&f.primary, &batches, weak);
+        let mut report = Vec::new();
+        let mut unsolvable = 0;
+        for (name, reference) in names.iter().zip(&theirs) {
+            match (
+                try_ours(&f.pool, std::slice::from_ref(name), weak),
+                reference.problems.is_empty(),
+            ) {
+                (Ok(ours), true) if ours == reference.packages => {}
+                (Ok(ours), true) => {
+                    let plus: Vec<_> = ours.difference(&reference.packages).collect();
+                    let minus: Vec<_> = reference.packages.difference(&ours).collect();
+                    report.push(format!("{name}: +{plus:?} -{minus:?}"));
+                }
+                (Err(e), false) => {
+                    unsolvable += 1;
+                    eprintln!(
+                        "  {name}: unsolvable for both; ours: {e}; libsolv: {:?}",
+                        reference.problems
+                    );
+                    let e = e.to_string();
+                    for p in reference
+                        .problems
+                        .iter()
+                        .filter(|p| p.starts_with("nothing provides"))
+                    {
+                        if !e.contains(p.as_str()) {
+                            report.push(format!("{name}: our error {e:?} lacks libsolv's {p:?}"));
+                        }
+                    }
+                }
+                (Ok(_), false) => report.push(format!(
+                    "{name}: libsolv fails ({:?}), we solve",
+                    reference.problems
+                )),
+                (Err(e), true) => report.push(format!("{name}: we fail ({e}), libsolv solves")),
+            }
+        }
+        eprintln!(
+            "every name, weak={weak}: {} names, {unsolvable} unsolvable for both, {} differ",
+            names.len(),
+            report.len()
+        );
+        assert!(
+            report.is_empty(),
+            "weak={weak}: differences from libsolv:\n{}",
+            report.join("\n")
+        );
     }
 }

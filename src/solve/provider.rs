@@ -12,9 +12,9 @@
 //! resolvo's conflict report names the missing capability.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::fmt::Display;
 use std::hash::Hash;
+use std::rc::Rc;
 
 use resolvo::{
     Candidates, Condition, ConditionId, ConditionalRequirement, Dependencies, DependencyProvider,
@@ -22,6 +22,7 @@ use resolvo::{
     SolvableId, SolverCache, StringId, VersionSetId, VersionSetUnionId,
 };
 
+use super::fxhash::FxHashMap as HashMap;
 use super::policy;
 use super::rich::{self, Clause, Rich};
 use super::Exclusions;
@@ -38,7 +39,7 @@ impl<T: Clone + Eq + Hash> Interned<T> {
     fn new() -> Self {
         Interned {
             items: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
         }
     }
 
@@ -106,6 +107,8 @@ pub(crate) struct Provider<'p> {
     /// (the order in which alternative providers are tried, as libsolv does).
     names: Vec<&'p str>,
     name_ids: HashMap<&'p str, NameId>,
+    /// The name id of each package, by [`PkgId`]: resolvo asks for it a lot.
+    name_of: Vec<NameId>,
     /// Candidates of each package name, best first.
     candidates: Vec<Vec<PkgId>>,
     /// Names for capabilities nothing provides, numbered after package names.
@@ -115,7 +118,12 @@ pub(crate) struct Provider<'p> {
     conditions: RefCell<Interned<Condition>>,
     strings: RefCell<Interned<String>>,
     /// Providers per simple dependency; the same dependency recurs in many packages.
-    provider_cache: RefCell<HashMap<Dep, std::rc::Rc<[PkgId]>>>,
+    provider_cache: RefCell<HashMap<Dep, Rc<[PkgId]>>>,
+    /// The requirement for a simple dependency, alternatives in name order.
+    requirement_cache: RefCell<HashMap<Dep, Requirement>>,
+    /// Parsed rich dependencies: weak-dependency rounds evaluate the same
+    /// Supplements over and over.
+    rich_cache: RefCell<HashMap<String, Rc<Result<Rich, String>>>>,
     unsupported: RefCell<Option<Unsupported>>,
     /// Cancel the solve on an unsupported dependency (hard requirements), or
     /// just treat its package as uninstallable (weak dependencies).
@@ -127,10 +135,15 @@ impl<'p> Provider<'p> {
         let mut names: Vec<&str> = pool.packages.iter().map(|p| p.name.as_str()).collect();
         names.sort_unstable();
         names.dedup();
-        let name_ids = names
+        let name_ids: HashMap<&str, NameId> = names
             .iter()
             .enumerate()
             .map(|(i, n)| (*n, NameId::from_raw(i as u32)))
+            .collect();
+        let name_of = pool
+            .packages
+            .iter()
+            .map(|p| name_ids[p.name.as_str()])
             .collect();
         let candidates = names
             .iter()
@@ -145,13 +158,16 @@ impl<'p> Provider<'p> {
             exclusions,
             names,
             name_ids,
+            name_of,
             candidates,
             missing: RefCell::new(Interned::new()),
             version_sets: RefCell::new(Interned::new()),
             unions: RefCell::new(Interned::new()),
             conditions: RefCell::new(Interned::new()),
             strings: RefCell::new(Interned::new()),
-            provider_cache: RefCell::new(HashMap::new()),
+            provider_cache: RefCell::new(HashMap::default()),
+            requirement_cache: RefCell::new(HashMap::default()),
+            rich_cache: RefCell::new(HashMap::default()),
             unsupported: RefCell::new(None),
             strict: Cell::new(true),
         }
@@ -183,7 +199,11 @@ impl<'p> Provider<'p> {
     }
 
     pub fn version_set(&self, id: VersionSetId) -> VersionSet {
-        self.version_sets.borrow().get(id.0).clone()
+        self.with_version_set(id, VersionSet::clone)
+    }
+
+    fn with_version_set<R>(&self, id: VersionSetId, f: impl FnOnce(&VersionSet) -> R) -> R {
+        f(self.version_sets.borrow().get(id.0))
     }
 
     pub fn union_members(&self, id: VersionSetUnionId) -> Vec<VersionSetId> {
@@ -200,24 +220,47 @@ impl<'p> Provider<'p> {
 
     /// Every package that provides `dep`: explicit provides, files, and the
     /// package's own `name = evr`, which rpm provides implicitly.
-    pub fn providers(&self, dep: &Dep) -> std::rc::Rc<[PkgId]> {
+    pub fn providers(&self, dep: &Dep) -> Rc<[PkgId]> {
         if let Some(hit) = self.provider_cache.borrow().get(dep) {
             return hit.clone();
         }
         let mut ids = self.pool.providers(dep);
+        let own_name = self.candidates_of(&dep.name);
+        let before = ids.len();
         ids.extend(
-            self.pool
-                .by_name(&dep.name)
+            own_name
                 .iter()
                 .filter(|&&id| dep.matches_evr(&self.pool.get(id).evr)),
         );
-        ids.sort_unstable();
-        ids.dedup();
-        let ids: std::rc::Rc<[PkgId]> = ids.into();
+        if ids.len() > before {
+            ids.sort_unstable();
+            ids.dedup();
+        }
+        let ids: Rc<[PkgId]> = ids.into();
         self.provider_cache
             .borrow_mut()
             .insert(dep.clone(), ids.clone());
         ids
+    }
+
+    /// A rich dependency, parsed once.
+    pub fn parse_rich(&self, text: &str) -> Rc<Result<Rich, String>> {
+        if let Some(hit) = self.rich_cache.borrow().get(text) {
+            return hit.clone();
+        }
+        let parsed = Rc::new(rich::parse(text));
+        self.rich_cache
+            .borrow_mut()
+            .insert(text.to_string(), parsed.clone());
+        parsed
+    }
+
+    /// Whether any package of `installed` is in the atom's package set.
+    pub fn atom_any(&self, atom: &Rich, mut installed: impl FnMut(PkgId) -> bool) -> bool {
+        match atom {
+            Rich::Dep(dep) => self.providers(dep).iter().any(|&id| installed(id)),
+            _ => self.atom_providers(atom).into_iter().any(installed),
+        }
     }
 
     /// The packages an atom (a capability, or `with`/`without` of them) stands
@@ -279,7 +322,7 @@ impl<'p> Provider<'p> {
     ) -> Vec<VersionSetId> {
         let mut by_name: Vec<(NameId, PkgId)> = ids
             .iter()
-            .map(|&id| (self.name_ids[self.pool.get(id).name.as_str()], id))
+            .map(|&id| (self.name_of[id.0 as usize], id))
             .collect();
         by_name.sort_unstable();
         by_name
@@ -299,7 +342,7 @@ impl<'p> Provider<'p> {
 
     /// "One of these packages", or a name without candidates when `ids` is
     /// empty so that the failure names `dep`.
-    fn require_any(&self, owner: Option<PkgId>, ids: &[PkgId], dep: &str) -> Requirement {
+    fn require_any(&self, ids: &[PkgId], dep: &str) -> Requirement {
         let sets = if ids.is_empty() {
             let name = self.missing_name(dep);
             vec![self.intern_vs(VersionSet {
@@ -310,11 +353,28 @@ impl<'p> Provider<'p> {
                 role: Role::Requires,
             })]
         } else {
-            let mut sets = self.sets_by_name(ids, dep, Role::Requires, false);
-            self.order_alternatives(owner, &mut sets);
-            sets
+            self.sets_by_name(ids, dep, Role::Requires, false)
         };
         self.union_of(sets)
+    }
+
+    /// The requirement for a simple dependency of `owner`.
+    fn require_dep(&self, owner: PkgId, dep: &Dep, providers: &[PkgId]) -> Requirement {
+        let cached = self.requirement_cache.borrow().get(dep).copied();
+        let base = cached.unwrap_or_else(|| {
+            let r = self.require_any(providers, &dep.to_string());
+            self.requirement_cache.borrow_mut().insert(dep.clone(), r);
+            r
+        });
+        let Requirement::Union(u) = base else {
+            return base;
+        };
+        let mut sets = self.union_members(u);
+        if self.order_alternatives(Some(owner), &mut sets) {
+            self.union_of(sets)
+        } else {
+            base
+        }
     }
 
     /// Put the alternatives the requiring package hints at first: libsolv
@@ -324,9 +384,10 @@ impl<'p> Provider<'p> {
     /// glibc-minimal-langpack among the many providers of glibc-langpack.
     /// libsolv looks at every package decided so far; the requiring package
     /// is the part of that which is known when the clause is built.
-    fn order_alternatives(&self, owner: Option<PkgId>, sets: &mut [VersionSetId]) {
+    /// Returns whether the order changed.
+    fn order_alternatives(&self, owner: Option<PkgId>, sets: &mut [VersionSetId]) -> bool {
         let Some(owner) = owner.filter(|_| sets.len() > 1) else {
-            return;
+            return false;
         };
         let o = self.pool.get(owner);
         let recommended = self.weak_targets(&o.recommends);
@@ -336,7 +397,7 @@ impl<'p> Provider<'p> {
                 .any(|d| !d.is_rich() && self.providers(d).contains(&owner))
         };
         let rank = |vs: &VersionSetId| {
-            let members = self.version_set(*vs).members;
+            let members = self.with_version_set(*vs, |v| v.members.clone());
             let any = |f: &dyn Fn(PkgId) -> bool| members.iter().any(|&m| f(m));
             if any(&|m| recommended.contains(&m) || points_at_owner(&self.pool.get(m).supplements))
             {
@@ -349,7 +410,17 @@ impl<'p> Provider<'p> {
                 2
             }
         };
-        sets.sort_by_key(rank); // stable: name order within a rank
+        let ranks: Vec<u8> = sets.iter().map(rank).collect();
+        if ranks.windows(2).all(|w| w[0] <= w[1]) {
+            return false;
+        }
+        let mut ranked: Vec<(u8, VersionSetId)> =
+            ranks.into_iter().zip(sets.iter().copied()).collect();
+        ranked.sort_by_key(|(r, _)| *r); // stable: name order within a rank
+        for (slot, (_, vs)) in sets.iter_mut().zip(ranked) {
+            *slot = vs;
+        }
+        true
     }
 
     /// Packages a list of weak dependencies points at (every atom of a rich one).
@@ -358,7 +429,7 @@ impl<'p> Provider<'p> {
         for dep in deps {
             if !dep.is_rich() {
                 out.extend(self.providers(dep).iter().copied());
-            } else if let Ok(r) = rich::parse(&dep.name) {
+            } else if let Ok(r) = &*self.parse_rich(&dep.name) {
                 r.for_each_atom(&mut |atom| out.extend(self.atom_providers(atom)));
             }
         }
@@ -395,10 +466,9 @@ impl<'p> Provider<'p> {
         per_name
             .into_iter()
             .map(|vs| {
-                let name = self.version_set(vs).name;
+                let (name, size) = self.with_version_set(vs, |v| (v.name, v.members.len()));
                 let all = self.any_of_name(name, dep);
-                let covers_name = self.version_set(vs).members.len()
-                    == self.candidates[name.into_raw() as usize].len();
+                let covers_name = size == self.candidates[name.into_raw() as usize].len();
                 let any = self.intern_condition(Condition::Requirement(all));
                 if covers_name {
                     any
@@ -491,8 +561,12 @@ impl<'p> Provider<'p> {
             dependency: text.to_string(),
             reason,
         };
-        let parsed = rich::parse(text).map_err(unsupported)?;
-        let cnf = rich::to_cnf(&parsed, positive).map_err(unsupported)?;
+        let parsed = self.parse_rich(text);
+        let parsed = parsed
+            .as_ref()
+            .as_ref()
+            .map_err(|e| unsupported(e.clone()))?;
+        let cnf = rich::to_cnf(parsed, positive).map_err(unsupported)?;
         Ok(cnf
             .iter()
             .filter_map(|c| self.clause_requirement(owner, c, text))
@@ -508,19 +582,16 @@ impl<'p> Provider<'p> {
             super::Spec::Name(name) => match self.name_id(name) {
                 Some(id) => Ok(vec![Requirement::Single(self.any_of_name(id, name)).into()]),
                 // Not a package name: dnf then looks it up as a capability.
-                None => Ok(vec![self
-                    .require_any(
-                        None,
-                        &self.providers(&Dep::unversioned(name.as_str())),
-                        name,
-                    )
-                    .into()]),
+                None => {
+                    let providers = self.providers(&Dep::unversioned(name.as_str()));
+                    Ok(vec![self.require_any(&providers, name).into()])
+                }
             },
             super::Spec::Capability(dep) if dep.is_rich() => {
                 self.rich_requirements(None, &dep.name, true)
             }
             super::Spec::Capability(dep) => Ok(vec![self
-                .require_any(None, &self.providers(dep), &dep.to_string())
+                .require_any(&self.providers(dep), &dep.to_string())
                 .into()]),
         }
     }
@@ -545,13 +616,17 @@ impl<'p> Provider<'p> {
             if providers.binary_search(&id).is_ok() {
                 continue; // the package satisfies its own requirement
             }
-            let r = self
-                .require_any(Some(id), &providers, &dep.to_string())
-                .into();
+            let r = self.require_dep(id, dep, &providers).into();
             if !out.contains(&r) {
                 out.push(r); // `pre` and plain requires often repeat each other
             }
         }
+        // resolvo decides the first open requirement in list order, where
+        // libsolv first propagates requirements that leave no choice. Putting
+        // those first gives the same effect: kmod-kvdo requires `kernel`
+        // (kernel or kernel-core) and `kernel-core-uname-r` (kernel-core
+        // only); deciding the latter first makes `kernel` already satisfied.
+        out.sort_by_key(|r| !matches!(r.requirement, Requirement::Single(_)));
         Ok(out)
     }
 
@@ -657,7 +732,7 @@ impl Interner for Provider<'_> {
     }
 
     fn solvable_name(&self, solvable: SolvableId) -> NameId {
-        self.name_ids[self.pool.get(pkg(solvable)).name.as_str()]
+        self.name_of[pkg(solvable).0 as usize]
     }
 
     fn version_sets_in_union(
@@ -703,8 +778,10 @@ impl DependencyProvider for Provider<'_> {
         Some(Candidates {
             candidates: ids.iter().map(|&id| solvable(id)).collect(),
             excluded,
-            // Dependencies come from memory: let resolvo look ahead freely.
-            hint_dependencies_available: HintDependenciesAvailable::All,
+            // Cheap as dependencies are, announcing them all makes resolvo
+            // translate every alternative (all 200 glibc langpacks) up front:
+            // @core then fetches 509 packages' dependencies instead of 300.
+            hint_dependencies_available: HintDependenciesAvailable::None,
             ..Candidates::default()
         })
     }

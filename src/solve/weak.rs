@@ -86,10 +86,7 @@ impl<'a, 'p> InstallSet<'a, 'p> {
     }
 
     fn atom_installed(&self, atom: &Rich) -> bool {
-        self.provider
-            .atom_providers(atom)
-            .into_iter()
-            .any(|id| self.has(id))
+        self.provider.atom_any(atom, |id| self.has(id))
     }
 
     /// Whether a weak dependency already holds. Unparseable rich deps count as
@@ -98,7 +95,7 @@ impl<'a, 'p> InstallSet<'a, 'p> {
         if !dep.is_rich() {
             return self.provider.providers(dep).iter().any(|&id| self.has(id));
         }
-        match rich::parse(&dep.name) {
+        match &*self.provider.parse_rich(&dep.name) {
             Ok(r) => r.eval(&mut |atom| self.atom_installed(atom)),
             Err(_) => true,
         }
@@ -109,10 +106,11 @@ impl<'a, 'p> InstallSet<'a, 'p> {
         if !dep.is_rich() {
             return self.provider.providers(dep).to_vec();
         }
-        let Ok(parsed) = rich::parse(&dep.name) else {
+        let parsed = self.provider.parse_rich(&dep.name);
+        let Ok(parsed) = &*parsed else {
             return Vec::new();
         };
-        let Ok(cnf) = rich::to_cnf(&parsed, true) else {
+        let Ok(cnf) = rich::to_cnf(parsed, true) else {
             return Vec::new();
         };
         // A clause fails when its conditions hold and none of its positive
