@@ -353,9 +353,39 @@ impl<'p> Provider<'p> {
                 role: Role::Requires,
             })]
         } else {
-            self.sets_by_name(ids, dep, Role::Requires, false)
+            self.in_policy_order(self.sets_by_name(ids, dep, Role::Requires, false))
         };
         self.union_of(sets)
+    }
+
+    /// Alternatives (one version set per name, in name order) in the order
+    /// libsolv would try them, judged by the best installable member of each.
+    fn in_policy_order(&self, sets: Vec<VersionSetId>) -> Vec<VersionSetId> {
+        if sets.len() < 2 {
+            return sets;
+        }
+        let best: Vec<PkgId> = sets
+            .iter()
+            .map(|&vs| {
+                self.with_version_set(vs, |v| {
+                    let installable = v.members.iter().copied().filter(|&m| !self.is_excluded(m));
+                    installable
+                        .min_by(|&a, &b| policy::compare(self.pool, a, b))
+                        .unwrap_or(v.members[0])
+                })
+            })
+            .collect();
+        let is_old = |id: PkgId| {
+            let p = self.pool.get(id);
+            self.candidates_of(&p.name).iter().any(|&q| {
+                let other = self.pool.get(q);
+                q != id && other.arch == p.arch && other.evr > p.evr && !self.is_excluded(q)
+            })
+        };
+        policy::common_dep_order(self.pool, &best, is_old)
+            .into_iter()
+            .map(|i| sets[i])
+            .collect()
     }
 
     /// The requirement for a simple dependency of `owner`.
@@ -443,6 +473,21 @@ impl<'p> Provider<'p> {
         }
     }
 
+    /// A requirement on exactly this package: the weak-dependency rounds pin
+    /// the packages chosen before, so weak dependencies never change them.
+    pub fn exactly(&self, id: PkgId) -> Requirement {
+        let p = self.pool.get(id);
+        let dep = format!("{} = {}", p.name, p.evr);
+        let vs = VersionSet {
+            name: self.name_of[id.0 as usize],
+            members: vec![id],
+            negate: false,
+            dep,
+            role: Role::Requires,
+        };
+        Requirement::Single(self.intern_vs(vs))
+    }
+
     /// Every package of a name.
     fn any_of_name(&self, name: NameId, dep: &str) -> VersionSetId {
         self.intern_vs(VersionSet {
@@ -517,7 +562,7 @@ impl<'p> Provider<'p> {
         let mut sets = if wanted.is_empty() {
             vec![]
         } else {
-            self.sets_by_name(&wanted, whole, Role::Requires, false)
+            self.in_policy_order(self.sets_by_name(&wanted, whole, Role::Requires, false))
         };
         self.order_alternatives(owner, &mut sets);
         if sets.is_empty() && missing.is_empty() {
