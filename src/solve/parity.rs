@@ -96,9 +96,11 @@ pub(crate) fn libsolv(
     primaries: &[PathBuf],
     batches: &[Vec<String>],
     weak: bool,
+    exclude: &[String],
 ) -> Vec<Reference> {
     let job = serde_json::json!({
-        "primary": primaries, "arch": "x86_64", "weak": weak, "batches": batches, "repeat": 1,
+        "primary": primaries, "arch": "x86_64", "weak": weak, "batches": batches,
+        "exclude": exclude, "repeat": 1,
     });
     let mut child = Command::new("/usr/bin/python3")
         .args(["-c", LIBSOLV_REF])
@@ -132,7 +134,9 @@ pub(crate) fn libsolv(
 
 /// libsolv's install set for one request, which must be solvable.
 fn libsolv_one(primaries: &[PathBuf], names: &[String], weak: bool) -> BTreeSet<String> {
-    let r = libsolv(primaries, &[names.to_vec()], weak).pop().unwrap();
+    let r = libsolv(primaries, &[names.to_vec()], weak, &[])
+        .pop()
+        .unwrap();
     assert!(
         r.problems.is_empty(),
         "libsolv found problems: {:?}",
@@ -142,10 +146,19 @@ fn libsolv_one(primaries: &[PathBuf], names: &[String], weak: bool) -> BTreeSet<
 }
 
 fn try_ours(pool: &Pool, names: &[String], weak: bool) -> Result<BTreeSet<String>, SolveError> {
+    try_ours_excluding(pool, names, weak, &[])
+}
+
+fn try_ours_excluding(
+    pool: &Pool,
+    names: &[String],
+    weak: bool,
+    exclude: &[String],
+) -> Result<BTreeSet<String>, SolveError> {
     let install = names.iter().map(|n| Spec::parse(n)).collect();
     let req = Request {
         install,
-        exclude: vec![],
+        exclude: exclude.to_vec(),
         weak_deps: weak,
     };
     Ok(solve(pool, &req)?
@@ -192,7 +205,7 @@ struct Sweep {
 /// exact line is counted, not required.)
 fn sweep(f: &Fixture, names: &[String], weak: bool) -> Sweep {
     let batches: Vec<Vec<String>> = names.iter().map(|n| vec![n.clone()]).collect();
-    let theirs = libsolv(&f.primaries, &batches, weak);
+    let theirs = libsolv(&f.primaries, &batches, weak, &[]);
     let mut out = Sweep::default();
     for (name, reference) in names.iter().zip(&theirs) {
         match (
@@ -251,9 +264,9 @@ fn check_error(pool: &Pool, error: &str) -> Option<String> {
                 return Some(format!("no package {by}"));
             }
             causes += 1;
-        } else if cause.contains(" conflicts with ")
-            || cause.contains(" obsoletes ")
-            || cause.contains(" is excluded ")
+        } else if [" conflicts with ", " obsoletes ", " excluded "]
+            .iter()
+            .any(|k| cause.contains(k))
         {
             causes += 1;
         }
@@ -293,6 +306,76 @@ fn core_group_matches_libsolv_with_weak_deps() {
     let ours = ours(&f.pool, &names, true);
     compare("@core", &ours, &theirs, &[]);
     assert_eq!(ours.len(), 303);
+}
+
+/// Excludes as a kickstart would write them: an alternative provider
+/// (glibc's langpack), weak dependencies, and globs.
+#[test]
+fn core_with_excludes_matches_libsolv() {
+    let Some(f) = baseos("core_with_excludes_matches_libsolv") else {
+        return;
+    };
+    let names = core_names(&f.pool);
+    let exclude: Vec<String> = [
+        "glibc-minimal-langpack",
+        "openssl-pkcs11",
+        "kpartx",
+        "NetworkManager*",
+        "*-firmware",
+    ]
+    .map(String::from)
+    .to_vec();
+    // Group members matching an exclude are skipped, as dnf does for groups.
+    let names: Vec<String> = names
+        .into_iter()
+        .filter(|n| {
+            !exclude
+                .iter()
+                .any(|p| glob::Pattern::new(p).unwrap().matches(n))
+        })
+        .collect();
+    for weak in [false, true] {
+        let theirs = libsolv(&f.primaries, &[names.clone()], weak, &exclude)
+            .pop()
+            .unwrap();
+        assert!(theirs.problems.is_empty(), "libsolv: {:?}", theirs.problems);
+        let ours =
+            try_ours_excluding(&f.pool, &names, weak, &exclude).unwrap_or_else(|e| panic!("{e}"));
+        compare(
+            &format!("@core excluding {exclude:?}, weak={weak}"),
+            &ours,
+            &theirs.packages,
+            &[],
+        );
+    }
+}
+
+/// Excluding a library makes what needs it uninstallable, for both solvers;
+/// libsolv, to which excluded packages do not exist, says "nothing provides";
+/// we say the same and name the exclusion.
+#[test]
+fn exclude_failure_is_explained() {
+    let Some(f) = baseos("exclude_failure_is_explained") else {
+        return;
+    };
+    let names = vec!["NetworkManager".to_string()];
+    let exclude = vec!["NetworkManager-libnm".to_string()];
+    let theirs = libsolv(&f.primaries, &[names.clone()], false, &exclude)
+        .pop()
+        .unwrap();
+    assert!(theirs
+        .problems
+        .iter()
+        .any(|p| p.contains("nothing provides NetworkManager-libnm")));
+    let e = try_ours_excluding(&f.pool, &names, false, &exclude)
+        .unwrap_err()
+        .to_string();
+    eprintln!("ours: {e}\nlibsolv: {:?}", theirs.problems);
+    // Several requirements of NetworkManager point at the library; any names it.
+    let expected = "needed by NetworkManager-1:1.36.0-0.7.el9.x86_64 is provided only by excluded \
+        packages (NetworkManager-libnm-1:1.36.0-0.7.el9.x86_64: it matches the exclude pattern \
+        'NetworkManager-libnm')";
+    assert!(e.contains(expected), "{e}");
 }
 
 #[test]
