@@ -335,7 +335,7 @@ fn core_with_excludes_matches_libsolv() {
         })
         .collect();
     for weak in [false, true] {
-        let theirs = libsolv(&f.primaries, &[names.clone()], weak, &exclude)
+        let theirs = libsolv(&f.primaries, std::slice::from_ref(&names), weak, &exclude)
             .pop()
             .unwrap();
         assert!(theirs.problems.is_empty(), "libsolv: {:?}", theirs.problems);
@@ -360,7 +360,7 @@ fn exclude_failure_is_explained() {
     };
     let names = vec!["NetworkManager".to_string()];
     let exclude = vec!["NetworkManager-libnm".to_string()];
-    let theirs = libsolv(&f.primaries, &[names.clone()], false, &exclude)
+    let theirs = libsolv(&f.primaries, std::slice::from_ref(&names), false, &exclude)
         .pop()
         .unwrap();
     assert!(theirs

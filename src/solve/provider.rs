@@ -102,7 +102,8 @@ pub(crate) struct Unsupported {
 
 pub(crate) struct Provider<'p> {
     pub pool: &'p Pool,
-    exclusions: Exclusions,
+    /// By name id: the exclude pattern that removes that name, if any.
+    excluded_by: Vec<Option<String>>,
     /// Package names sorted, so that name ids order like the names themselves
     /// (the order in which alternative providers are tried, as libsolv does).
     names: Vec<&'p str>,
@@ -153,9 +154,13 @@ impl<'p> Provider<'p> {
                 ids
             })
             .collect();
+        let excluded_by = names
+            .iter()
+            .map(|n| exclusions.matches(n).map(str::to_string))
+            .collect();
         Provider {
             pool,
-            exclusions,
+            excluded_by,
             names,
             name_ids,
             name_of,
@@ -174,7 +179,7 @@ impl<'p> Provider<'p> {
     }
 
     pub fn is_excluded(&self, id: PkgId) -> bool {
-        self.exclusions.matches(&self.pool.get(id).name).is_some()
+        self.excluded_by[self.name_of[id.0 as usize].into_raw() as usize].is_some()
     }
 
     pub fn name_id(&self, name: &str) -> Option<NameId> {
@@ -810,16 +815,15 @@ impl DependencyProvider for Provider<'_> {
 
     async fn get_candidates(&self, name: NameId) -> Option<Candidates<SolvableId>> {
         let ids = self.candidates.get(name.into_raw() as usize)?;
-        let excluded = ids
-            .iter()
-            .filter_map(|&id| {
-                let pattern = self.exclusions.matches(&self.pool.get(id).name)?;
-                Some((
-                    solvable(id),
-                    self.intern_string(format!("it matches the exclude pattern '{pattern}'")),
-                ))
-            })
-            .collect();
+        // Exclusion is by name: all candidates or none.
+        let excluded = match &self.excluded_by[name.into_raw() as usize] {
+            Some(pattern) => {
+                let reason =
+                    self.intern_string(format!("it matches the exclude pattern '{pattern}'"));
+                ids.iter().map(|&id| (solvable(id), reason)).collect()
+            }
+            None => Vec::new(),
+        };
         Some(Candidates {
             candidates: ids.iter().map(|&id| solvable(id)).collect(),
             excluded,
