@@ -5,6 +5,12 @@
 //! file and rich) must hold, Conflicts and Obsoletes are honoured, excluded
 //! packages do not exist, and weak dependencies (Recommends, Supplements) are
 //! added afterwards only where they fit.
+//!
+//! The pieces: `provider` translates packages and dependencies into resolvo's
+//! terms (and `rich` parses boolean dependencies into clauses), `policy` says
+//! which alternative to try first, the way libsolv does; `minimize` drops what
+//! a solve installed but nothing needs; `weak` adds weak dependencies;
+//! `error` phrases failures. The tests compare every answer with libsolv's.
 
 mod error;
 mod fxhash;
