@@ -1,7 +1,7 @@
 """Reference answers from libsolv (python3-solv) for rootsmith's solver tests.
 
 Reads a JSON job on stdin:
-  {"primary": path, "arch": "x86_64", "weak": bool, "batches": [[spec...]...],
+  {"primary": path or [path...], "arch": "x86_64", "weak": bool, "batches": [[spec...]...],
    "exclude": [glob...], "repeat": n}
 and prints one result per batch:
   [{"packages": [nevra...], "problems": [...], "solve_seconds": [...]}...]
@@ -19,15 +19,19 @@ job = json.load(sys.stdin)
 pool = solv.Pool()
 pool.setdisttype(solv.Pool.DISTTYPE_RPM)
 pool.setarch(job["arch"])
-repo = pool.add_repo("repo")
-f = solv.xfopen(job["primary"])
-repo.add_rpmmd(f, None)
-f.close()
+primaries = job["primary"] if isinstance(job["primary"], list) else [job["primary"]]
+repos = []
+for i, path in enumerate(primaries):
+    repo = pool.add_repo("repo%d" % i)
+    f = solv.xfopen(path)
+    repo.add_rpmmd(f, None)
+    f.close()
+    repos.append(repo)
 
 arches = (job["arch"], "noarch")
 exclude = job.get("exclude", [])
 considered = [
-    s.id for s in repo.solvables
+    s.id for repo in repos for s in repo.solvables
     if s.arch in arches and not any(fnmatch.fnmatchcase(s.name, p) for p in exclude)
 ]
 pool.set_considered_list(considered)

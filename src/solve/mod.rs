@@ -5,9 +5,16 @@
 //! file and rich) must hold, Conflicts and Obsoletes are honoured, excluded
 //! packages do not exist, and weak dependencies (Recommends, Supplements) are
 //! added afterwards only where they fit.
+//!
+//! The pieces: `provider` translates packages and dependencies into resolvo's
+//! terms (and `rich` parses boolean dependencies into clauses), `policy` says
+//! which alternative to try first, the way libsolv does; `minimize` drops what
+//! a solve installed but nothing needs; `weak` adds weak dependencies;
+//! `error` phrases failures. The tests compare every answer with libsolv's.
 
 mod error;
 mod fxhash;
+mod minimize;
 mod policy;
 mod provider;
 mod rich;
@@ -20,12 +27,14 @@ mod parity;
 #[cfg(test)]
 mod tests;
 
+use resolvo::conflict::Conflict;
 use resolvo::{ConditionalRequirement, Problem, Solver, UnsolvableOrCancelled};
 
 use crate::evr::Dep;
 use crate::repo::{PkgId, Pool};
 
 pub use error::SolveError;
+use minimize::Keep;
 use provider::Provider;
 
 /// What to install.
@@ -124,11 +133,22 @@ pub fn solve(pool: &Pool, request: &Request) -> Result<Transaction, SolveError> 
                 .map_err(|u| error::unsupported(&provider, u))?,
         );
     }
+    let job = Job {
+        root,
+        request: &request.install,
+    };
     let mut solver = Solver::new(provider);
-    let mut installed = run(&mut solver, &root, &[])?;
-    if request.weak_deps {
-        installed = weak::extend(&mut solver, &root, installed)?;
-    }
+    let hard = match attempt(&mut solver, &job, &[])? {
+        Ok(solution) => {
+            minimize::minimize(solver.provider(), job.request, |_| Keep::Needed, solution)
+        }
+        Err(conflict) => return Err(error::unsolvable(&conflict, &solver)),
+    };
+    let mut installed = if request.weak_deps {
+        weak::extend(&mut solver, &job, hard)?
+    } else {
+        hard
+    };
     installed.sort_by(|&a, &b| {
         let (pa, pb) = (pool.get(a), pool.get(b));
         (&pa.name, &pa.arch, &pa.evr).cmp(&(&pb.name, &pb.arch, &pb.evr))
@@ -138,21 +158,29 @@ pub fn solve(pool: &Pool, request: &Request) -> Result<Transaction, SolveError> 
     })
 }
 
-/// One resolvo run: the hard requirements, then `soft` packages in order,
-/// each kept only if it fits.
-fn run(
+/// The request as resolvo sees it, and as the user wrote it.
+struct Job<'r> {
+    root: Vec<ConditionalRequirement>,
+    request: &'r [Spec],
+}
+
+/// One resolvo run on the request plus `pins`: packages that must be
+/// installed exactly. Returns the install set in decision order, or why there
+/// is none.
+fn attempt(
     solver: &mut Solver<Provider<'_>>,
-    root: &[ConditionalRequirement],
-    soft: &[PkgId],
-) -> Result<Vec<PkgId>, SolveError> {
-    let problem = Problem::new()
-        .requirements(root.to_vec())
-        .soft_requirements(soft.iter().map(|&id| provider::solvable(id)));
-    match solver.solve(problem) {
-        Ok(solution) => Ok(solution.into_iter().map(provider::pkg).collect()),
-        Err(UnsolvableOrCancelled::Unsolvable(conflict)) => {
-            Err(error::unsolvable(&conflict, solver))
-        }
+    job: &Job<'_>,
+    pins: &[PkgId],
+) -> Result<Result<Vec<PkgId>, Conflict>, SolveError> {
+    let provider = solver.provider();
+    let mut requirements = job.root.clone();
+    requirements.extend(
+        pins.iter()
+            .map(|&id| ConditionalRequirement::from(provider.exactly(id))),
+    );
+    match solver.solve(Problem::new().requirements(requirements)) {
+        Ok(solution) => Ok(Ok(solution.into_iter().map(provider::pkg).collect())),
+        Err(UnsolvableOrCancelled::Unsolvable(conflict)) => Ok(Err(conflict)),
         Err(UnsolvableOrCancelled::Cancelled(_)) => {
             let provider = solver.provider();
             let u = provider

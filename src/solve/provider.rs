@@ -102,7 +102,8 @@ pub(crate) struct Unsupported {
 
 pub(crate) struct Provider<'p> {
     pub pool: &'p Pool,
-    exclusions: Exclusions,
+    /// By name id: the exclude pattern that removes that name, if any.
+    excluded_by: Vec<Option<String>>,
     /// Package names sorted, so that name ids order like the names themselves
     /// (the order in which alternative providers are tried, as libsolv does).
     names: Vec<&'p str>,
@@ -153,9 +154,13 @@ impl<'p> Provider<'p> {
                 ids
             })
             .collect();
+        let excluded_by = names
+            .iter()
+            .map(|n| exclusions.matches(n).map(str::to_string))
+            .collect();
         Provider {
             pool,
-            exclusions,
+            excluded_by,
             names,
             name_ids,
             name_of,
@@ -174,7 +179,7 @@ impl<'p> Provider<'p> {
     }
 
     pub fn is_excluded(&self, id: PkgId) -> bool {
-        self.exclusions.matches(&self.pool.get(id).name).is_some()
+        self.excluded_by[self.name_of[id.0 as usize].into_raw() as usize].is_some()
     }
 
     pub fn name_id(&self, name: &str) -> Option<NameId> {
@@ -353,9 +358,39 @@ impl<'p> Provider<'p> {
                 role: Role::Requires,
             })]
         } else {
-            self.sets_by_name(ids, dep, Role::Requires, false)
+            self.in_policy_order(self.sets_by_name(ids, dep, Role::Requires, false))
         };
         self.union_of(sets)
+    }
+
+    /// Alternatives (one version set per name, in name order) in the order
+    /// libsolv would try them, judged by the best installable member of each.
+    fn in_policy_order(&self, sets: Vec<VersionSetId>) -> Vec<VersionSetId> {
+        if sets.len() < 2 {
+            return sets;
+        }
+        let best: Vec<PkgId> = sets
+            .iter()
+            .map(|&vs| {
+                self.with_version_set(vs, |v| {
+                    let installable = v.members.iter().copied().filter(|&m| !self.is_excluded(m));
+                    installable
+                        .min_by(|&a, &b| policy::compare(self.pool, a, b))
+                        .unwrap_or(v.members[0])
+                })
+            })
+            .collect();
+        let is_old = |id: PkgId| {
+            let p = self.pool.get(id);
+            self.candidates_of(&p.name).iter().any(|&q| {
+                let other = self.pool.get(q);
+                q != id && other.arch == p.arch && other.evr > p.evr && !self.is_excluded(q)
+            })
+        };
+        policy::common_dep_order(self.pool, &best, is_old)
+            .into_iter()
+            .map(|i| sets[i])
+            .collect()
     }
 
     /// The requirement for a simple dependency of `owner`.
@@ -443,6 +478,21 @@ impl<'p> Provider<'p> {
         }
     }
 
+    /// A requirement on exactly this package: the weak-dependency rounds pin
+    /// the packages chosen before, so weak dependencies never change them.
+    pub fn exactly(&self, id: PkgId) -> Requirement {
+        let p = self.pool.get(id);
+        let dep = format!("{} = {}", p.name, p.evr);
+        let vs = VersionSet {
+            name: self.name_of[id.0 as usize],
+            members: vec![id],
+            negate: false,
+            dep,
+            role: Role::Requires,
+        };
+        Requirement::Single(self.intern_vs(vs))
+    }
+
     /// Every package of a name.
     fn any_of_name(&self, name: NameId, dep: &str) -> VersionSetId {
         self.intern_vs(VersionSet {
@@ -517,7 +567,7 @@ impl<'p> Provider<'p> {
         let mut sets = if wanted.is_empty() {
             vec![]
         } else {
-            self.sets_by_name(&wanted, whole, Role::Requires, false)
+            self.in_policy_order(self.sets_by_name(&wanted, whole, Role::Requires, false))
         };
         self.order_alternatives(owner, &mut sets);
         if sets.is_empty() && missing.is_empty() {
@@ -765,16 +815,15 @@ impl DependencyProvider for Provider<'_> {
 
     async fn get_candidates(&self, name: NameId) -> Option<Candidates<SolvableId>> {
         let ids = self.candidates.get(name.into_raw() as usize)?;
-        let excluded = ids
-            .iter()
-            .filter_map(|&id| {
-                let pattern = self.exclusions.matches(&self.pool.get(id).name)?;
-                Some((
-                    solvable(id),
-                    self.intern_string(format!("it matches the exclude pattern '{pattern}'")),
-                ))
-            })
-            .collect();
+        // Exclusion is by name: all candidates or none.
+        let excluded = match &self.excluded_by[name.into_raw() as usize] {
+            Some(pattern) => {
+                let reason =
+                    self.intern_string(format!("it matches the exclude pattern '{pattern}'"));
+                ids.iter().map(|&id| (solvable(id), reason)).collect()
+            }
+            None => Vec::new(),
+        };
         Some(Candidates {
             candidates: ids.iter().map(|&id| solvable(id)).collect(),
             excluded,

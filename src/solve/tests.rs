@@ -376,7 +376,10 @@ fn exclude_patterns_remove_packages() {
         exclude: vec!["do*".into()],
         ..request(&["doc"])
     };
-    assert!(error(&p, &req).contains("doc-1.0-1.noarch is excluded"));
+    let e = error(&p, &req);
+    let expected = "'doc' is provided only by excluded packages \
+        (doc-1.0-1.noarch: it matches the exclude pattern 'do*')";
+    assert!(e.contains(expected), "{e}");
     let req = Request {
         exclude: vec!["[".into()],
         ..request(&["a"])

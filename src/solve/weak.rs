@@ -1,32 +1,73 @@
 //! Weak dependencies: Recommends and Supplements.
 //!
 //! They never make a request fail, so they are not part of the hard problem.
-//! After the hard solve, packages that the install set recommends (or that
-//! supplement it) are offered to resolvo as *soft requirements*: it adds each
-//! one only if that stays consistent with everything decided before. The newly
+//! After the hard solve, the packages the install set recommends (or that
+//! supplement it) are added where they fit, with everything installed so far
+//! pinned, so a weak dependency never changes an earlier decision. The newly
 //! added packages may recommend more, so this repeats until nothing new comes
-//! up. Like libsolv, supplemented packages are offered before recommended ones.
+//! up. Like libsolv, supplemented packages are offered before recommended
+//! ones, and a hard choice made redundant by what weak dependencies brought
+//! in is revisited (libsolv's minimization).
 
 use std::collections::HashSet;
 
-use resolvo::{ConditionalRequirement, Solver};
+use resolvo::Solver;
 
+use super::minimize::{minimize, Keep};
 use super::policy;
 use super::provider::Provider;
 use super::rich::{self, Rich};
-use super::{run, SolveError};
+use super::{attempt, Job, SolveError};
 use crate::evr::Dep;
 use crate::repo::PkgId;
 
 pub(crate) fn extend(
     solver: &mut Solver<Provider<'_>>,
-    root: &[ConditionalRequirement],
+    job: &Job<'_>,
     hard: Vec<PkgId>,
 ) -> Result<Vec<PkgId>, SolveError> {
     solver.provider().set_lenient();
-    let mut soft: Vec<PkgId> = Vec::new();
+    let mut base = hard;
+    let mut full = base.clone();
+    for _ in 0..MAX_RESTARTS {
+        let accepted;
+        (full, accepted) = add_weak(solver, job, base.clone())?;
+        // What weak dependencies brought in can make a hard choice redundant:
+        // perl-Unix-Syslog requires `syslog`, rsyslog is the first provider by
+        // name, but systemd arrives as a recommendation and provides it too.
+        // libsolv's minimization then keeps systemd and drops rsyslog, and
+        // redoes the weak dependencies from there.
+        let weak: HashSet<PkgId> = accepted.iter().copied().collect();
+        let bystander = |id| {
+            if weak.contains(&id) {
+                Keep::Bystander
+            } else {
+                Keep::Needed
+            }
+        };
+        let hard = minimize(solver.provider(), job.request, bystander, full.clone());
+        if same_set(&hard, &base) {
+            break;
+        }
+        base = hard;
+    }
+    Ok(full)
+}
+
+/// Redoing weak dependencies after a hard choice changed converges at once in
+/// practice; this bounds it regardless.
+const MAX_RESTARTS: usize = 4;
+
+/// Add weak dependencies to `base`, round by round. Returns the install set
+/// and the weak packages added on purpose.
+fn add_weak(
+    solver: &mut Solver<Provider<'_>>,
+    job: &Job<'_>,
+    base: Vec<PkgId>,
+) -> Result<(Vec<PkgId>, Vec<PkgId>), SolveError> {
     let mut offered: HashSet<PkgId> = HashSet::new();
-    let mut current = hard;
+    let mut accepted: Vec<PkgId> = Vec::new();
+    let mut current = base;
     loop {
         let picks = {
             let provider = solver.provider();
@@ -36,15 +77,79 @@ pub(crate) fn extend(
             picks
         };
         if picks.is_empty() {
-            return Ok(current);
+            return Ok((current, accepted));
         }
-        // Keep offering what fitted before, in the same order, so each round
-        // only adds to the previous answer.
-        soft.retain(|id| current.contains(id));
         offered.extend(&picks);
-        soft.extend(picks);
-        current = run(solver, root, &soft)?;
+        current = offer(solver, job, &picks, current, &mut accepted)?;
     }
+}
+
+/// Install `picks` on top of `current`, which stays exactly as it is (a weak
+/// dependency never changes a decision made before it, as in libsolv): all at
+/// once if they fit together, else each one that fits on its own.
+///
+/// resolvo's soft requirements would be the natural tool, but they drop
+/// picks that fit: a soft requirement whose clauses conflict on first
+/// encoding is declared unsatisfiable without search (openssh recommended by
+/// console-login-helper-messages-motdgen), and conflict analysis for one can
+/// backjump over those decided before it.
+fn offer(
+    solver: &mut Solver<Provider<'_>>,
+    job: &Job<'_>,
+    picks: &[PkgId],
+    current: Vec<PkgId>,
+    accepted: &mut Vec<PkgId>,
+) -> Result<Vec<PkgId>, SolveError> {
+    let mut with_all = current.clone();
+    with_all.extend(picks);
+    if let Ok(solution) = attempt(solver, job, &with_all)? {
+        accepted.extend(picks);
+        return Ok(minimize_keeping(
+            solver.provider(),
+            job,
+            &with_all,
+            solution,
+        ));
+    }
+    let mut current = current;
+    for &pick in picks {
+        let mut with_pick = current.clone();
+        with_pick.push(pick);
+        if let Ok(solution) = attempt(solver, job, &with_pick)? {
+            accepted.push(pick);
+            current = minimize_keeping(solver.provider(), job, &with_pick, solution);
+        }
+    }
+    Ok(current)
+}
+
+/// Drop only what the picks' own alternatives made redundant.
+fn minimize_keeping(
+    provider: &Provider<'_>,
+    job: &Job<'_>,
+    keep: &[PkgId],
+    solution: Vec<PkgId>,
+) -> Vec<PkgId> {
+    let keep: HashSet<PkgId> = keep.iter().copied().collect();
+    minimize(
+        provider,
+        job.request,
+        |id| {
+            if keep.contains(&id) {
+                Keep::Pinned
+            } else {
+                Keep::Needed
+            }
+        },
+        solution,
+    )
+}
+
+fn same_set(a: &[PkgId], b: &[PkgId]) -> bool {
+    let (mut a, mut b) = (a.to_vec(), b.to_vec());
+    a.sort_unstable();
+    b.sort_unstable();
+    a == b
 }
 
 struct InstallSet<'a, 'p> {
@@ -142,7 +247,6 @@ fn supplemented(
         .ids()
         .filter(|&id| !pool.get(id).supplements.is_empty())
         .filter(|&id| installed.can_add(id) && !offered.contains(&id))
-        .filter(|&id| provider.candidates_of(&pool.get(id).name).first() == Some(&id))
         .filter(|&id| {
             pool.get(id)
                 .supplements
@@ -150,7 +254,11 @@ fn supplemented(
                 .any(|d| installed.satisfied(d))
         })
         .collect();
+    // Name order, best version first; then one version per name. Older
+    // versions count: gawk-all-langpacks-5.1.0-5 supplements `gawk = 5.1.0-5`
+    // when that is the gawk installed, although a -6 build exists.
     out.sort_by(|&a, &b| policy::compare_alternatives(pool, a, b));
+    out.dedup_by(|a, b| pool.get(*a).name == pool.get(*b).name);
     out
 }
 
