@@ -6,24 +6,19 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-// The fixture loader names the library through `crate::evr` / `crate::repo`.
+// The fixture loader names the library through `crate::repo`.
 use rootsmith::solve::{solve, Request, Spec};
-use rootsmith::{evr, repo};
+use rootsmith::repo;
 
 #[path = "../src/solve/fixture.rs"]
-#[allow(dead_code)]
 mod fixture;
 
 const LIBSOLV_REF: &str = include_str!("../src/solve/libsolv_ref.py");
 const ROUNDS: usize = 50;
 
 fn load() -> Option<(std::path::PathBuf, repo::Pool)> {
-    let dir = fixture::cs9_baseos_dir();
-    let primary = fixture::find(&dir, "primary.xml.gz")?;
-    let comps = fixture::find(&dir, "comps-BaseOS.x86_64.xml.gz")?;
-    let pkgs = fixture::load_primary(&primary, &["x86_64", "noarch"]).ok()?;
-    let groups = fixture::load_groups(&comps).ok()?;
-    Some((primary, repo::Pool::new("x86_64", vec![], pkgs, groups)))
+    let (pool, mut primaries) = fixture::load(&[fixture::cs9_repo("cs9-baseos-2022")])?;
+    Some((primaries.remove(0), pool))
 }
 
 fn core_request(pool: &repo::Pool, weak_deps: bool) -> Request {
@@ -88,7 +83,7 @@ fn bench(c: &mut Criterion) {
     let Some((primary, pool)) = load() else {
         eprintln!(
             "NOT RUN: benches/solve.rs: {} is missing",
-            fixture::cs9_baseos_dir().display()
+            fixture::cs9_repo("cs9-baseos-2022").display()
         );
         return;
     };

@@ -19,24 +19,9 @@ struct Fixture {
     pool: Pool,
 }
 
-fn load(dirs: &[PathBuf], comps: Option<&str>) -> Option<Fixture> {
-    let mut primaries = Vec::new();
-    let mut pkgs = Vec::new();
-    for dir in dirs {
-        let primary = fixture::find(dir, "primary.xml.gz")?;
-        pkgs.extend(fixture::load_primary(&primary, &["x86_64", "noarch"]).expect("read primary"));
-        primaries.push(primary);
-    }
-    let groups = match comps {
-        Some(suffix) => {
-            fixture::load_groups(&fixture::find(&dirs[0], suffix)?).expect("read comps")
-        }
-        None => Vec::new(),
-    };
-    Some(Fixture {
-        primaries,
-        pool: Pool::new("x86_64", vec![], pkgs, groups),
-    })
+fn load(dirs: &[PathBuf]) -> Option<Fixture> {
+    let (pool, primaries) = fixture::load(dirs)?;
+    Some(Fixture { primaries, pool })
 }
 
 /// Check that the fixture loaded and python3-solv works, or say loudly that
@@ -58,12 +43,8 @@ fn ready<'a>(test: &str, loaded: &'a Option<Fixture>, dirs: &[PathBuf]) -> Optio
 /// CentOS Stream 9 BaseOS (Feb 2022), with its comps.
 fn baseos(test: &str) -> Option<&'static Fixture> {
     static FIXTURE: OnceLock<Option<Fixture>> = OnceLock::new();
-    let dirs = [fixture::cs9_baseos_dir()];
-    ready(
-        test,
-        FIXTURE.get_or_init(|| load(&dirs, Some("comps-BaseOS.x86_64.xml.gz"))),
-        &dirs,
-    )
+    let dirs = [fixture::cs9_repo("cs9-baseos-2022")];
+    ready(test, FIXTURE.get_or_init(|| load(&dirs)), &dirs)
 }
 
 /// CentOS Stream 9 AppStream (2025) on top of BaseOS (2022): 17k packages,
@@ -71,9 +52,8 @@ fn baseos(test: &str) -> Option<&'static Fixture> {
 /// three years apart, many requests that cannot be satisfied.
 fn appstream(test: &str) -> Option<&'static Fixture> {
     static FIXTURE: OnceLock<Option<Fixture>> = OnceLock::new();
-    let base = fixture::cs9_baseos_dir();
-    let dirs = [base.join("../../cs9-appstream-2025/repodata"), base];
-    ready(test, FIXTURE.get_or_init(|| load(&dirs, None)), &dirs)
+    let dirs = [fixture::cs9_repo("cs9-appstream-2025"), fixture::cs9_repo("cs9-baseos-2022")];
+    ready(test, FIXTURE.get_or_init(|| load(&dirs)), &dirs)
 }
 
 fn python3_solv_available() -> bool {
