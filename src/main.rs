@@ -156,7 +156,7 @@ impl Input {
                 let ks = Kickstart::load(path).map_err(|e| EngineError::Plan(e.into()))?;
                 let selection = Selection::from_kickstart(&ks.packages);
                 for u in &ks.unapplied {
-                    eprintln!("warning: {}: {} is not applied yet", u.place, u.what);
+                    eprintln!("warning: {u}");
                 }
                 (Some(ks), selection)
             }
@@ -171,13 +171,7 @@ impl Input {
         let cwd = std::path::Path::new(".");
         self.repos
             .iter()
-            .map(|r| RepoSource {
-                name: r.name.clone(),
-                baseurl: rootsmith::plan::anchor_baseurl(
-                    &rootsmith::plan::substitute(&r.baseurl, &self.arch, &self.releasever),
-                    cwd,
-                ),
-            })
+            .map(|r| rootsmith::plan::repo_source(&r.name, &r.baseurl, &self.arch, &self.releasever, cwd))
             .collect()
     }
 }

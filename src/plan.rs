@@ -46,14 +46,16 @@ pub fn anchor_baseurl(url: &str, base: &Path) -> String {
     }
 }
 
-/// Repo lines of a kickstart as sources for `arch`.
+/// A configured repository for `arch`: variables substituted, a relative path anchored at `base`.
+pub fn repo_source(name: &str, baseurl: &str, arch: &str, releasever: &str, base: &Path) -> RepoSource {
+    RepoSource { name: name.to_string(), baseurl: anchor_baseurl(&substitute(baseurl, arch, releasever), base) }
+}
+
+/// Repo lines of a kickstart as sources for `arch`; relative paths are relative to the kickstart.
 pub fn kickstart_repos(repos: &[RepoLine], arch: &str, releasever: &str) -> Vec<RepoSource> {
     repos
         .iter()
-        .map(|r| {
-            let base = r.place.file.parent().unwrap_or(Path::new("."));
-            RepoSource { name: r.name.clone(), baseurl: anchor_baseurl(&substitute(&r.baseurl, arch, releasever), base) }
-        })
+        .map(|r| repo_source(&r.name, &r.baseurl, arch, releasever, r.place.file.parent().unwrap_or(Path::new("."))))
         .collect()
 }
 
@@ -75,14 +77,7 @@ pub fn plan(config: &ComposeConfig, only_arches: &[String]) -> Result<Vec<Task>,
             let repos = if config.repos.is_empty() {
                 kickstart_repos(&kickstart.repos, arch, releasever)
             } else {
-                config
-                    .repos
-                    .iter()
-                    .map(|r| RepoSource {
-                        name: r.name.clone(),
-                        baseurl: anchor_baseurl(&substitute(&r.baseurl, arch, releasever), &config.base_dir),
-                    })
-                    .collect()
+                config.repos.iter().map(|r| repo_source(&r.name, &r.baseurl, arch, releasever, &config.base_dir)).collect()
             };
             if repos.is_empty() {
                 return Err(PlanError::NoRepos { image: image.name.clone(), kickstart: ks_path });

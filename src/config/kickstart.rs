@@ -58,6 +58,12 @@ pub struct Unapplied {
     pub what: String,
 }
 
+impl fmt::Display for Unapplied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} is not applied yet", self.place, self.what)
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Kickstart {
     pub repos: Vec<RepoLine>,

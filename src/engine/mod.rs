@@ -250,13 +250,12 @@ pub fn compose(config_path: &Path, out: &Path, arches: &[String], progress: &Pro
     })
 }
 
+/// Each kickstart line that is not applied, once, however many tasks share the kickstart.
 fn report_unapplied(tasks: &[Task], progress: &Progress) {
-    let mut seen = std::collections::BTreeSet::new();
-    for task in tasks {
-        for u in &task.kickstart.unapplied {
-            if seen.insert((u.place.to_string(), u.what.clone())) {
-                progress.warn(&format!("{}: {} is not applied yet", u.place, u.what));
-            }
+    let mut seen = std::collections::HashSet::new();
+    for line in tasks.iter().flat_map(|t| &t.kickstart.unapplied).map(|u| u.to_string()) {
+        if seen.insert(line.clone()) {
+            progress.warn(&line);
         }
     }
 }
