@@ -108,7 +108,7 @@ impl Tree {
     /// The node at `path`, following symlinks in the parent directories (not the last component).
     pub fn get(&self, path: &str) -> Option<&Node> {
         let (parent, name) = split_parent(path)?;
-        let dir = self.resolve_dir(parent, 0).ok()?;
+        let dir = self.resolve_dir(parent)?;
         self.nodes.get(&join(&dir, name))
     }
 
@@ -117,7 +117,7 @@ impl Tree {
         let mut path = path.to_string();
         for _ in 0..MAX_SYMLINK_HOPS {
             let (parent, name) = split_parent(&path)?;
-            let dir = self.resolve_dir(parent, 0).ok()?;
+            let dir = self.resolve_dir(parent)?;
             let full = join(&dir, name);
             match &self.nodes.get(&full)?.kind {
                 NodeKind::File { blob, .. } => return self.spool.read(*blob).ok(),
@@ -178,63 +178,62 @@ impl Tree {
 
     /// Resolve `dir` (absolute) through symlinks, creating missing directories.
     fn make_dirs(&mut self, dir: &str, for_path: &str) -> Result<String, RootfsError> {
+        loop {
+            match self.walk(dir) {
+                Ok(resolved) => return Ok(resolved),
+                Err(WalkStop::Missing(path)) => {
+                    let implicit = self.implicit_dir();
+                    self.nodes.insert(path, implicit);
+                }
+                Err(WalkStop::NotADirectory(path)) => {
+                    return Err(RootfsError::NotADirectory { path, wanted_by: for_path.into() })
+                }
+                Err(WalkStop::Loop) => return Err(RootfsError::SymlinkLoop { path: for_path.into() }),
+            }
+        }
+    }
+
+    /// Resolve `dir` (absolute) through symlinks to the real directory it names.
+    fn resolve_dir(&self, dir: &str) -> Option<String> {
+        self.walk(dir).ok()
+    }
+
+    /// Follow `dir` component by component, symlinks included, as the kernel would.
+    fn walk(&self, dir: &str) -> Result<String, WalkStop> {
         let mut current = "/".to_string();
-        let mut pending: Vec<String> = components(dir).map(str::to_string).collect();
-        pending.reverse();
+        let mut pending: Vec<&str> = components(dir).rev().collect();
         let mut hops = 0;
         while let Some(comp) = pending.pop() {
             if comp == ".." {
                 current = split_parent(&current).map(|(p, _)| p.to_string()).unwrap_or_else(|| "/".into());
                 continue;
             }
-            let next = join(&current, &comp);
+            let next = join(&current, comp);
             match self.nodes.get(&next).map(|n| &n.kind) {
-                None => {
-                    let dir = self.implicit_dir();
-                    self.nodes.insert(next.clone(), dir);
-                    current = next;
-                }
+                None => return Err(WalkStop::Missing(next)),
                 Some(NodeKind::Dir) => current = next,
                 Some(NodeKind::Symlink { target }) => {
                     hops += 1;
                     if hops > MAX_SYMLINK_HOPS {
-                        return Err(RootfsError::SymlinkLoop { path: for_path.into() });
+                        return Err(WalkStop::Loop);
                     }
                     if target.starts_with('/') {
                         current = "/".into();
                     }
-                    let mut parts: Vec<String> = components(target).map(str::to_string).collect();
-                    parts.reverse();
-                    pending.extend(parts);
+                    pending.extend(components(target).rev());
                 }
-                Some(_) => return Err(RootfsError::NotADirectory { path: next, wanted_by: for_path.into() }),
+                Some(_) => return Err(WalkStop::NotADirectory(next)),
             }
         }
         Ok(current)
     }
+}
 
-    /// Like `make_dirs` but read-only.
-    fn resolve_dir(&self, dir: &str, depth: usize) -> Result<String, ()> {
-        if depth > MAX_SYMLINK_HOPS {
-            return Err(());
-        }
-        let mut current = "/".to_string();
-        for comp in components(dir) {
-            if comp == ".." {
-                current = split_parent(&current).map(|(p, _)| p.to_string()).unwrap_or_else(|| "/".into());
-                continue;
-            }
-            let next = join(&current, comp);
-            match self.nodes.get(&next).map(|n| &n.kind) {
-                Some(NodeKind::Dir) => current = next,
-                Some(NodeKind::Symlink { target }) => {
-                    current = self.resolve_dir(&absolute_target(&current, target), depth + 1)?
-                }
-                _ => return Err(()),
-            }
-        }
-        Ok(current)
-    }
+/// Where a path walk stopped short.
+enum WalkStop {
+    Missing(String),
+    NotADirectory(String),
+    Loop,
 }
 
 /// Two packages may ship the same path when it is the same thing (rpm's rule for
@@ -248,7 +247,7 @@ fn same_content(a: &Node, b: &Node) -> bool {
     kinds_match && a.mode == b.mode && a.user == b.user && a.group == b.group
 }
 
-fn components(path: &str) -> impl Iterator<Item = &str> {
+fn components(path: &str) -> impl DoubleEndedIterator<Item = &str> {
     path.split('/').filter(|c| !c.is_empty() && *c != ".")
 }
 
