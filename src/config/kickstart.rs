@@ -162,8 +162,8 @@ impl Kickstart {
     fn merge_packages(&mut self, exclude_weakdeps: bool, body: Vec<(Place, String)>) -> Result<(), KickstartError> {
         let mut new = PackageSelection { exclude_weakdeps, ..Default::default() };
         for (place, line) in body {
-            if line.starts_with("-@") {
-                new.excluded_groups.push(group_id(&line[2..]));
+            if let Some(group) = line.strip_prefix("-@") {
+                new.excluded_groups.push(group_id(group));
             } else if let Some(env) = line.strip_prefix("@^") {
                 new.environment = Some(group_id(env));
                 self.unapplied.push(Unapplied { place, what: format!("environment `{line}` (comps environments)") });

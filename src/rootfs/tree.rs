@@ -145,12 +145,10 @@ impl Tree {
         let full = join(&dir, name);
         match self.nodes.get(&full) {
             None => {}
-            Some(old) if old.is_dir() && node.is_dir() => {
-                // A directory packaged again (or created implicitly before): the newest metadata wins.
-                if node.package.is_none() {
-                    return Ok(full);
-                }
-            }
+            // A directory rootsmith creates never replaces one that is already there…
+            Some(old) if old.is_dir() && node.is_dir() && node.package.is_none() => return Ok(full),
+            // …but one packaged again takes the newest package's metadata.
+            Some(old) if old.is_dir() && node.is_dir() => {}
             Some(old) if same_content(old, &node) => {}
             Some(old) => {
                 return Err(RootfsError::Conflict {
