@@ -176,11 +176,14 @@ pub fn build_image(
     Ok(Built { archive, packages: ids.iter().map(|&id| pool.get(id).nevra()).collect() })
 }
 
+/// Record the installed packages in the image's own rpm database.
 fn write_database(tree: &mut Tree, headers: &[rpm::PackageMetadata], epoch: u64, scratch: &Path) -> Result<(), EngineError> {
-    let db_file = tempfile::NamedTempFile::new_in(scratch).map_err(|e| RootfsError::Spool(e.to_string()))?;
+    // The scratch folder is private to this image, so a fixed name cannot collide.
+    let db_file = scratch.join("rpmdb.sqlite");
     let installed: Vec<InstalledPackage> = headers.iter().map(|metadata| InstalledPackage { metadata, file_states: None }).collect();
-    write_rpmdb(db_file.path(), &installed, epoch as u32)?;
-    let mut content = std::fs::File::open(db_file.path()).map_err(|e| RootfsError::Spool(e.to_string()))?;
+    write_rpmdb(&db_file, &installed, epoch as u32)?;
+    let mut content =
+        std::fs::File::open(&db_file).map_err(|source| RpmdbError::Io { path: db_file.clone(), source })?;
     let dbpath = rpm_dbpath(tree);
     tree.add_file(&format!("{dbpath}/rpmdb.sqlite"), &mut content, 0o644)?;
     Ok(())
