@@ -1,23 +1,20 @@
 //! Metadata loading: rootsmith's streaming reader on real CentOS Stream 9 metadata,
 //! with libsolv (python3-solv) loading the same primary.xml in the same run as the peer.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use rootsmith::repo::{load_repo, RepoSource};
 
-fn fixture(name: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/repos").join(name);
-    p.is_dir().then_some(p)
-}
+#[path = "../tests/support/mod.rs"]
+mod support;
 
-/// Median seconds of libsolv's `add_rpmmd` on the same (decompressed) primary, 5 runs.
-fn libsolv_seconds(repo: &Path) -> Option<f64> {
-    let script = r#"
-import sys, glob, gzip, time, tempfile, statistics, solv
-src = glob.glob(sys.argv[1] + '/repodata/*-primary.xml.gz')[0]
+use support::fixtures::{python3_solv, run_python, shared_fixture};
+
+/// Median seconds of libsolv's `add_rpmmd` + `createwhatprovides` on the same primary, 5 runs.
+const LIBSOLV_LOAD: &str = r#"
+import sys, glob, json, time, statistics, solv
+src = glob.glob(json.load(sys.stdin)["repo"] + '/repodata/*-primary.xml.gz')[0]
 times = []
 for _ in range(5):
     t = time.perf_counter()
@@ -27,29 +24,22 @@ for _ in range(5):
     repo.add_rpmmd(f, None, 0); f.close()
     pool.createwhatprovides()
     times.append(time.perf_counter() - t)
-print(statistics.median(times))
+json.dump(statistics.median(times), sys.stdout)
 "#;
-    let out = Command::new("/usr/bin/python3").arg("-c").arg(script).arg(repo).output().ok()?;
-    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
-}
 
 fn bench_primary(c: &mut Criterion) {
     let benchmarking = std::env::args().any(|a| a == "--bench");
     for name in ["cs9-baseos-2022", "cs9-appstream-2025"] {
-        let Some(root) = fixture(name) else {
-            eprintln!("NOT RUN: benches/repo: ../shared/fixtures/repos/{name} is missing");
-            continue;
-        };
+        let root = need!("benches/repo", shared_fixture(&format!("repos/{name}")));
         let source = RepoSource { name: name.into(), baseurl: root.display().to_string() };
         let mut group = c.benchmark_group("load_primary");
         group.sample_size(10).measurement_time(Duration::from_secs(20));
         group.bench_function(name, |b| b.iter(|| load_repo(&source, "x86_64").expect("loads")));
         group.finish();
         if benchmarking {
-            match libsolv_seconds(&root) {
-                Some(s) => eprintln!("peer: libsolv add_rpmmd+createwhatprovides on {name}: median {:.1} ms", s * 1e3),
-                None => eprintln!("peer: python3-solv not available"),
-            }
+            need!("benches/repo", python3_solv());
+            let seconds = run_python(LIBSOLV_LOAD, &serde_json::json!({ "repo": root }));
+            eprintln!("peer: libsolv add_rpmmd+createwhatprovides on {name}: median {:.1} ms", seconds.as_f64().unwrap() * 1e3);
         }
     }
 }

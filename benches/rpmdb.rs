@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 const PACKAGES: usize = 300;
 const FILES_PER_PACKAGE: usize = 80;
 const INSTALL_TIME: u32 = 1_700_000_000;
@@ -142,11 +145,8 @@ fn bench(c: &mut Criterion) {
         )
     });
 
-    let have_rpm = Command::new("rpm")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if have_rpm {
+    need!("benches/rpmdb", support::tools(&["rpm"]));
+    {
         let home = work.path().to_owned();
         // rpm's defaults: it also checks every package's digests.
         g.bench_function("rpm_i_justdb_nodeps", |b| {
@@ -170,8 +170,6 @@ fn bench(c: &mut Criterion) {
                 BatchSize::PerIteration,
             )
         });
-    } else {
-        eprintln!("NOT RUN: the `rpm` binary is missing; no rpm comparison");
     }
     g.finish();
 
@@ -183,7 +181,7 @@ fn bench(c: &mut Criterion) {
         "rootsmith rpmdb.sqlite: {} bytes",
         std::fs::metadata(&ours).unwrap().len()
     );
-    if have_rpm {
+    {
         let r = work.path().join("size-rpm");
         std::fs::create_dir_all(&r).unwrap();
         rpm_justdb(&r, work.path(), &paths, &[]);

@@ -1,24 +1,21 @@
 //! Solve `@core` on the CentOS Stream 9 BaseOS pool, and time libsolv
 //! (python3-solv, the `solver.solve` call only) on the same job in the same run.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-// The fixture loader names the library through `crate::repo`.
-use rootsmith::solve::{solve, Request, Spec};
 use rootsmith::repo;
+use rootsmith::solve::{solve, Request, Spec};
 
-#[path = "../src/solve/fixture.rs"]
-mod fixture;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
-const LIBSOLV_REF: &str = include_str!("../src/solve/libsolv_ref.py");
+const LIBSOLV_REF: &str = include_str!("../tests/support/libsolv_ref.py");
 const ROUNDS: usize = 50;
 
-fn load() -> Option<(std::path::PathBuf, repo::Pool)> {
-    let (pool, mut primaries) = fixture::load(&[fixture::cs9_repo("cs9-baseos-2022")])?;
-    Some((primaries.remove(0), pool))
+fn load() -> Result<(std::path::PathBuf, repo::Pool), support::Skip> {
+    let mut f = support::fixtures::fixture_pool(&["cs9-baseos-2022"])?;
+    Ok((f.primaries.remove(0), f.pool))
 }
 
 fn core_request(pool: &repo::Pool, weak_deps: bool) -> Request {
@@ -41,31 +38,13 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// Median seconds of libsolv's `solver.solve` over `ROUNDS` runs, if python3-solv is there.
-fn libsolv_median(primary: &std::path::Path, names: &[String], weak: bool) -> Option<f64> {
+/// Median seconds of libsolv's `solver.solve` over `ROUNDS` runs.
+fn libsolv_median(primary: &std::path::Path, names: &[String], weak: bool) -> f64 {
     let job = serde_json::json!({
         "primary": primary, "arch": "x86_64", "weak": weak, "batches": [names], "repeat": ROUNDS,
     });
-    let mut child = Command::new("/usr/bin/python3")
-        .args(["-c", LIBSOLV_REF])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    child
-        .stdin
-        .take()?
-        .write_all(job.to_string().as_bytes())
-        .ok()?;
-    let out = child.wait_with_output().ok()?;
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
-    let secs = v[0]["solve_seconds"]
-        .as_array()?
-        .iter()
-        .filter_map(|s| s.as_f64())
-        .collect();
-    Some(median(secs))
+    let out = support::fixtures::run_python(LIBSOLV_REF, &job);
+    median(out[0]["solve_seconds"].as_array().unwrap().iter().filter_map(|s| s.as_f64()).collect())
 }
 
 fn our_median(pool: &repo::Pool, req: &Request) -> f64 {
@@ -80,13 +59,8 @@ fn our_median(pool: &repo::Pool, req: &Request) -> f64 {
 }
 
 fn bench(c: &mut Criterion) {
-    let Some((primary, pool)) = load() else {
-        eprintln!(
-            "NOT RUN: benches/solve.rs: {} is missing",
-            fixture::cs9_repo("cs9-baseos-2022").display()
-        );
-        return;
-    };
+    let (primary, pool) = need!("benches/solve.rs", load());
+    need!("benches/solve.rs", support::fixtures::python3_solv());
     for weak in [false, true] {
         let req = core_request(&pool, weak);
         let n = solve(&pool, &req).expect("solve @core").packages.len();
@@ -107,14 +81,13 @@ fn bench(c: &mut Criterion) {
             })
             .collect();
         let ours = our_median(&pool, &req);
-        match libsolv_median(&primary, &names, weak) {
-            Some(theirs) => eprintln!(
-                "{label}: rootsmith median {:.3} ms, libsolv solver.solve median {:.3} ms ({ROUNDS} runs each)",
-                ours * 1e3,
-                theirs * 1e3
-            ),
-            None => eprintln!("{label}: rootsmith median {:.3} ms; libsolv NOT RUN (python3-solv missing)", ours * 1e3),
-        }
+        let theirs = libsolv_median(&primary, &names, weak);
+        eprintln!(
+            "{label}: rootsmith median {:.3} ms, libsolv solver.solve median {:.3} ms ({ROUNDS} runs each): {:.2}x",
+            ours * 1e3,
+            theirs * 1e3,
+            ours / theirs
+        );
     }
 }
 

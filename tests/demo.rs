@@ -2,11 +2,11 @@
 //! generator writes, real dnf can install from the metadata rootsmith wrote, and
 //! the README's main job composes it into checkable images.
 
-mod common;
+mod support;
 
 use std::process::Command;
 
-use common::*;
+use support::*;
 
 fn demo_repo() -> std::path::PathBuf {
     manifest_dir().join("demo/repo")

@@ -2,16 +2,16 @@
 //! names the file or package at fault, never panics, and leaves no output
 //! file behind (for compose: nothing of the failed image in the tree).
 
-mod common;
+mod support;
 
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use common::Distro;
+use support::Distro;
 
-fn resolve_ks(ks: &Path, repo: &str) -> common::Run {
-    common::rootsmith(&[
+fn resolve_ks(ks: &Path, repo: &str) -> support::Run {
+    support::rootsmith(&[
         "resolve",
         "--kickstart",
         ks.to_str().unwrap(),
@@ -22,16 +22,16 @@ fn resolve_ks(ks: &Path, repo: &str) -> common::Run {
     ])
 }
 
-fn resolve_specs(specs: &[&str], repo: &str) -> common::Run {
+fn resolve_specs(specs: &[&str], repo: &str) -> support::Run {
     let mut args = vec!["resolve"];
     args.extend_from_slice(specs);
     args.extend_from_slice(&["--repo", repo, "--arch", "x86_64"]);
-    common::rootsmith(&args)
+    support::rootsmith(&args)
 }
 
 /// `rootsmith build` of `source` must fail cleanly and write nothing at `-o`.
 fn build_fails(source: &[&str], repo: &str, names: &[&str]) {
-    let tmp = common::tempdir();
+    let tmp = support::tempdir();
     for (fmt, file) in [("docker", "img.tar.xz"), ("rootfs", "rootfs.tar")] {
         let out = tmp.path().join(file);
         let mut args: Vec<&str> = vec!["build"];
@@ -39,8 +39,8 @@ fn build_fails(source: &[&str], repo: &str, names: &[&str]) {
         args.extend_from_slice(&["--repo", repo, "--arch", "x86_64", "--format", fmt]);
         let o = out.to_str().unwrap().to_string();
         args.extend_from_slice(&["-o", &o]);
-        let run = common::rootsmith(&args);
-        common::assert_clean_failure(&run, names);
+        let run = support::rootsmith(&args);
+        support::assert_clean_failure(&run, names);
         let left: Vec<_> = fs::read_dir(tmp.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
@@ -56,7 +56,7 @@ fn build_fails(source: &[&str], repo: &str, names: &[&str]) {
 /// A copy of the x86_64 repo, and the location of its primary.xml.gz.
 fn repo_copy(d: &Distro, dir: &Path) -> (PathBuf, PathBuf) {
     let repo = dir.join("repo");
-    common::copy_dir(&d.repo("x86_64"), &repo);
+    support::copy_dir(&d.repo("x86_64"), &repo);
     let repomd = fs::read_to_string(repo.join("repodata/repomd.xml")).unwrap();
     let block = data_block(&repomd, "primary");
     let href = block
@@ -112,12 +112,12 @@ fn replace_primary_consistently(repo: &Path, primary: &Path, xml: &[u8]) {
         (
             "<checksum type=\"sha256\">",
             "</checksum>",
-            common::sha256_bytes(&gz),
+            support::sha256_bytes(&gz),
         ),
         (
             "<open-checksum type=\"sha256\">",
             "</open-checksum>",
-            common::sha256_bytes(xml),
+            support::sha256_bytes(xml),
         ),
         ("<size>", "</size>", gz.len().to_string()),
         ("<open-size>", "</open-size>", xml.len().to_string()),
@@ -134,11 +134,11 @@ fn replace_primary_consistently(repo: &Path, primary: &Path, xml: &[u8]) {
 #[test]
 fn missing_kickstart() {
     let t = "missing_kickstart";
-    let d = need!(t, common::distro());
-    let tmp = common::tempdir();
+    let d = need!(t, support::distro());
+    let tmp = support::tempdir();
     let ks = tmp.path().join("no-such-kickstart.ks");
     let repo = d.repo_arg("x86_64");
-    common::assert_clean_failure(&resolve_ks(&ks, &repo), &["no-such-kickstart.ks"]);
+    support::assert_clean_failure(&resolve_ks(&ks, &repo), &["no-such-kickstart.ks"]);
     build_fails(
         &["--kickstart", ks.to_str().unwrap()],
         &repo,
@@ -149,12 +149,12 @@ fn missing_kickstart() {
 #[test]
 fn missing_include() {
     let t = "missing_include";
-    let d = need!(t, common::distro());
-    let tmp = common::tempdir();
+    let d = need!(t, support::distro());
+    let tmp = support::tempdir();
     let ks = tmp.path().join("top.ks");
     fs::write(&ks, "%include missing-part.ks\n%packages\nts-app\n%end\n").unwrap();
     let repo = d.repo_arg("x86_64");
-    common::assert_clean_failure(&resolve_ks(&ks, &repo), &["missing-part.ks"]);
+    support::assert_clean_failure(&resolve_ks(&ks, &repo), &["missing-part.ks"]);
     build_fails(
         &["--kickstart", ks.to_str().unwrap()],
         &repo,
@@ -164,17 +164,17 @@ fn missing_include() {
 
 #[test]
 fn missing_repo_dir() {
-    let tmp = common::tempdir();
+    let tmp = support::tempdir();
     let repo = format!("ts={}", tmp.path().join("no-such-repo").display());
-    common::assert_clean_failure(&resolve_specs(&["ts-app"], &repo), &["no-such-repo"]);
+    support::assert_clean_failure(&resolve_specs(&["ts-app"], &repo), &["no-such-repo"]);
     build_fails(&["ts-app"], &repo, &["no-such-repo"]);
 }
 
 #[test]
 fn repomd_checksum_mismatch() {
     let t = "repomd_checksum_mismatch";
-    let d = need!(t, common::distro());
-    let tmp = common::tempdir();
+    let d = need!(t, support::distro());
+    let tmp = support::tempdir();
     let (repo, primary) = repo_copy(d, tmp.path());
     // Still valid XML, still gzip, but not what repomd.xml's checksum says.
     let mut xml = gunzip(&primary);
@@ -182,7 +182,7 @@ fn repomd_checksum_mismatch() {
     fs::write(&primary, gzip(&xml)).unwrap();
     let arg = format!("ts={}", repo.display());
     let run = resolve_specs(&["ts-app"], &arg);
-    common::assert_clean_failure(&run, &["primary"]);
+    support::assert_clean_failure(&run, &["primary"]);
     let low = run.stderr.to_lowercase();
     assert!(
         ["checksum", "sha256", "digest", "mismatch"]
@@ -197,15 +197,15 @@ fn repomd_checksum_mismatch() {
 #[test]
 fn malformed_primary_xml() {
     let t = "malformed_primary_xml";
-    let d = need!(t, common::distro());
-    let tmp = common::tempdir();
+    let d = need!(t, support::distro());
+    let tmp = support::tempdir();
     let (repo, primary) = repo_copy(d, tmp.path());
     // Cut the XML in the middle of a package; checksums updated to match.
     let xml = gunzip(&primary);
     let cut = &xml[..xml.len() / 2];
     replace_primary_consistently(&repo, &primary, cut);
     let arg = format!("ts={}", repo.display());
-    common::assert_clean_failure(&resolve_specs(&["ts-app"], &arg), &["primary"]);
+    support::assert_clean_failure(&resolve_specs(&["ts-app"], &arg), &["primary"]);
     build_fails(&["ts-app"], &arg, &["primary"]);
     // The same repo with the whole XML put back (checksums rewritten the
     // same way) works: it was the XML, not the rewriting, that failed.
@@ -216,26 +216,26 @@ fn malformed_primary_xml() {
 #[test]
 fn unknown_package() {
     let t = "unknown_package";
-    let d = need!(t, common::distro());
+    let d = need!(t, support::distro());
     let repo = d.repo_arg("x86_64");
-    common::assert_clean_failure(
+    support::assert_clean_failure(
         &resolve_specs(&["ts-app", "ts-no-such-package"], &repo),
         &["ts-no-such-package"],
     );
-    let tmp = common::tempdir();
+    let tmp = support::tempdir();
     let ks = tmp.path().join("unknown.ks");
     fs::write(&ks, "%packages\nts-app\nts-no-such-package\n%end\n").unwrap();
-    common::assert_clean_failure(&resolve_ks(&ks, &repo), &["ts-no-such-package"]);
+    support::assert_clean_failure(&resolve_ks(&ks, &repo), &["ts-no-such-package"]);
     build_fails(&["ts-no-such-package"], &repo, &["ts-no-such-package"]);
 }
 
 #[test]
 fn unsolvable_request() {
     let t = "unsolvable_request";
-    let d = need!(t, common::distro());
+    let d = need!(t, support::distro());
     let repo = d.repo_arg("x86_64");
     let run = resolve_specs(&["ts-broken"], &repo);
-    common::assert_clean_failure(&run, &["ts-broken", "ts-missing-capability"]);
+    support::assert_clean_failure(&run, &["ts-broken", "ts-missing-capability"]);
     assert_eq!(
         run.status.code(),
         Some(1),
@@ -253,7 +253,7 @@ fn unsolvable_request() {
 // ------------------------------------------------------------------ compose
 
 /// A compose of product "tsbad" with one image from `ks_text`, repo `baseurl`.
-fn bad_compose(dir: &Path, ks_text: &str, baseurl: &str) -> (common::Run, PathBuf) {
+fn bad_compose(dir: &Path, ks_text: &str, baseurl: &str) -> (support::Run, PathBuf) {
     fs::write(dir.join("bad.ks"), ks_text).unwrap();
     let toml = dir.join("bad.toml");
     fs::write(
@@ -266,7 +266,7 @@ fn bad_compose(dir: &Path, ks_text: &str, baseurl: &str) -> (common::Run, PathBu
     )
     .unwrap();
     let out = dir.join("out");
-    let run = common::rootsmith_env(
+    let run = support::rootsmith_env(
         &[
             "compose",
             toml.to_str().unwrap(),
@@ -281,8 +281,8 @@ fn bad_compose(dir: &Path, ks_text: &str, baseurl: &str) -> (common::Run, PathBu
 
 /// Nothing of the failed image in the output tree: no archive, no checksum,
 /// no partial or temporary file.
-fn assert_no_image_files(out: &Path, run: &common::Run) {
-    let bad: Vec<_> = common::files_under(out)
+fn assert_no_image_files(out: &Path, run: &support::Run) {
+    let bad: Vec<_> = support::files_under(out)
         .into_iter()
         .filter(|p| {
             let n = p.file_name().unwrap().to_string_lossy().to_lowercase();
@@ -302,48 +302,48 @@ fn assert_no_image_files(out: &Path, run: &common::Run) {
 #[test]
 fn compose_unknown_package() {
     let t = "compose_unknown_package";
-    let d = need!(t, common::distro());
-    let tmp = common::tempdir();
+    let d = need!(t, support::distro());
+    let tmp = support::tempdir();
     let (run, out) = bad_compose(
         tmp.path(),
         "%packages\nts-app\nts-no-such-package\n%end\n",
         &format!("file://{}/$basearch", d.dir.display()),
     );
-    common::assert_clean_failure(&run, &["ts-no-such-package"]);
+    support::assert_clean_failure(&run, &["ts-no-such-package"]);
     assert_no_image_files(&out, &run);
 }
 
 #[test]
 fn compose_unsolvable() {
     let t = "compose_unsolvable";
-    let d = need!(t, common::distro());
-    let tmp = common::tempdir();
+    let d = need!(t, support::distro());
+    let tmp = support::tempdir();
     let (run, out) = bad_compose(
         tmp.path(),
         "%packages\nts-broken\n%end\n",
         &format!("file://{}/$basearch", d.dir.display()),
     );
-    common::assert_clean_failure(&run, &["ts-broken"]);
+    support::assert_clean_failure(&run, &["ts-broken"]);
     assert_no_image_files(&out, &run);
 }
 
 #[test]
 fn compose_missing_repo_dir() {
-    let tmp = common::tempdir();
+    let tmp = support::tempdir();
     let (run, out) = bad_compose(
         tmp.path(),
         "%packages\nts-app\n%end\n",
         &format!("file://{}/no-such-repo/$basearch", tmp.path().display()),
     );
-    common::assert_clean_failure(&run, &["no-such-repo"]);
+    support::assert_clean_failure(&run, &["no-such-repo"]);
     assert_no_image_files(&out, &run);
 }
 
 #[test]
 fn compose_missing_kickstart_and_config() {
     let t = "compose_missing_kickstart_and_config";
-    let d = need!(t, common::distro());
-    let tmp = common::tempdir();
+    let d = need!(t, support::distro());
+    let tmp = support::tempdir();
     let toml = tmp.path().join("c.toml");
     fs::write(
         &toml,
@@ -356,22 +356,22 @@ fn compose_missing_kickstart_and_config() {
     )
     .unwrap();
     let out = tmp.path().join("out");
-    let run = common::rootsmith(&[
+    let run = support::rootsmith(&[
         "compose",
         toml.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]);
-    common::assert_clean_failure(&run, &["no-such-image.ks"]);
+    support::assert_clean_failure(&run, &["no-such-image.ks"]);
     assert_no_image_files(&out, &run);
 
     let missing = tmp.path().join("no-such-compose.toml");
-    let run = common::rootsmith(&[
+    let run = support::rootsmith(&[
         "compose",
         missing.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]);
-    common::assert_clean_failure(&run, &["no-such-compose.toml"]);
+    support::assert_clean_failure(&run, &["no-such-compose.toml"]);
     assert_no_image_files(&out, &run);
 }

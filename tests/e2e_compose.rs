@@ -3,21 +3,21 @@
 //! plus `.sha256sum`, checked with sha256sum -c and skopeo; reproducible
 //! under SOURCE_DATE_EPOCH.
 
-mod common;
+mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::ARCHES;
+use support::ARCHES;
 
 const EPOCH: &str = "1700000000";
 
 /// A copy of tests/distro's kickstarts and compose config in `dir`, with the
 /// repo pointing at the built distro by file:// URL. Returns the toml path.
-fn compose_config(d: &common::Distro, dir: &Path, arches: &[&str]) -> PathBuf {
+fn compose_config(d: &support::Distro, dir: &Path, arches: &[&str]) -> PathBuf {
     for f in ["ts.ks", "ts-base.ks"] {
-        fs::copy(common::distro_src().join(f), dir.join(f)).unwrap();
+        fs::copy(support::distro_src().join(f), dir.join(f)).unwrap();
     }
     let toml = dir.join("compose.toml");
     let arches = arches
@@ -52,7 +52,7 @@ cmd = ["/bin/sh"]
     toml
 }
 
-fn compose(toml: &Path, out: &Path, extra: &[&str]) -> common::Run {
+fn compose(toml: &Path, out: &Path, extra: &[&str]) -> support::Run {
     let mut args = vec![
         "compose".to_string(),
         toml.to_str().unwrap().to_string(),
@@ -60,7 +60,7 @@ fn compose(toml: &Path, out: &Path, extra: &[&str]) -> common::Run {
         out.to_str().unwrap().to_string(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
-    common::rootsmith_env(&args, &[("SOURCE_DATE_EPOCH", EPOCH)], None)
+    support::rootsmith_env(&args, &[("SOURCE_DATE_EPOCH", EPOCH)], None)
 }
 
 fn image_dir(out: &Path, arch: &str) -> PathBuf {
@@ -80,21 +80,21 @@ fn check_release(out: &Path, arch: &str) {
         img.is_file(),
         "{} missing; tree: {:?}",
         img.display(),
-        common::files_under(out)
+        support::files_under(out)
     );
-    assert!(common::is_xz(&img), "{} is not xz", img.display());
+    assert!(support::is_xz(&img), "{} is not xz", img.display());
     let sum = dir.join(format!("{name}.sha256sum"));
     let text = fs::read_to_string(&sum).unwrap_or_else(|e| {
         panic!(
             "{}: {e}; tree: {:?}",
             sum.display(),
-            common::files_under(out)
+            support::files_under(out)
         )
     });
     // One GNU coreutils line: HEX, two spaces, the file name, newline.
     assert_eq!(
         text,
-        format!("{}  {name}\n", common::sha256_file(&img)),
+        format!("{}  {name}\n", support::sha256_file(&img)),
         "{}",
         sum.display()
     );
@@ -112,25 +112,25 @@ fn check_release(out: &Path, arch: &str) {
         String::from_utf8_lossy(&check.stderr)
     );
 
-    let da = common::DockerArchive::open(&img);
-    assert_eq!(da.config["architecture"], common::oci_arch(arch));
+    let da = support::DockerArchive::open(&img);
+    assert_eq!(da.config["architecture"], support::oci_arch(arch));
     assert_eq!(da.layers.len(), 1);
     assert_eq!(
         da.manifest[0]["RepoTags"],
         serde_json::json!(["tsdistro:1.0"])
     );
     assert_eq!(da.config["config"]["Cmd"], serde_json::json!(["/bin/sh"]));
-    if common::which("skopeo").is_some() {
-        let insp = common::skopeo_inspect(&img);
-        assert_eq!(insp["Architecture"], common::oci_arch(arch));
+    if support::which("skopeo").is_some() {
+        let insp = support::skopeo_inspect(&img);
+        assert_eq!(insp["Architecture"], support::oci_arch(arch));
     }
 }
 
 #[test]
 fn compose_layout_checksums_and_reproducibility() {
     let t = "compose_layout_checksums_and_reproducibility";
-    let d = need!(t, common::distro());
-    let tmp = common::tempdir();
+    let d = need!(t, support::distro());
+    let tmp = support::tempdir();
     let toml = compose_config(d, tmp.path(), &ARCHES);
     let (out1, out2) = (tmp.path().join("out1"), tmp.path().join("out2"));
 
@@ -148,8 +148,8 @@ fn compose_layout_checksums_and_reproducibility() {
                 image_dir(&out2, arch).join(&f),
             );
             assert_eq!(
-                common::sha256_file(&a),
-                common::sha256_file(&b),
+                support::sha256_file(&a),
+                support::sha256_file(&b),
                 "{f} differs between two composes with SOURCE_DATE_EPOCH={EPOCH}"
             );
         }
@@ -160,8 +160,8 @@ fn compose_layout_checksums_and_reproducibility() {
 #[test]
 fn compose_arch_option() {
     let t = "compose_arch_option";
-    let d = need!(t, common::distro());
-    let tmp = common::tempdir();
+    let d = need!(t, support::distro());
+    let tmp = support::tempdir();
     let toml = compose_config(d, tmp.path(), &ARCHES);
     let out = tmp.path().join("out");
     compose(&toml, &out, &["--arch", "aarch64"]).assert_ok();
@@ -171,7 +171,7 @@ fn compose_arch_option() {
             .join(image_name("x86_64"))
             .exists(),
         "--arch aarch64 built x86_64 too: {:?}",
-        common::files_under(&out)
+        support::files_under(&out)
     );
 }
 
@@ -180,18 +180,18 @@ fn compose_arch_option() {
 #[test]
 fn committed_compose_config() {
     let t = "committed_compose_config";
-    let _d = need!(t, common::distro());
-    if !common::default_distro_location() {
-        common::not_run(
+    let _d = need!(t, support::distro());
+    if !support::default_distro_location() {
+        support::not_run(
             t,
             "ROOTSMITH_TEST_DISTRO moves the distro away from the path ts-compose.toml names",
         );
         return;
     }
-    let tmp = common::tempdir();
+    let tmp = support::tempdir();
     let out = tmp.path().join("out");
     compose(
-        &common::distro_src().join("ts-compose.toml"),
+        &support::distro_src().join("ts-compose.toml"),
         &out,
         &["--arch", "x86_64"],
     )

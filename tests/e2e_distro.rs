@@ -2,13 +2,13 @@
 //! createrepo_c, dnf): these tests pin the properties the other e2e tests
 //! rely on, and pass without rootsmith.
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::process::Command;
 
-use common::{Kind, ARCHES};
+use support::{Kind, ARCHES};
 
 fn expected_set(arch: &str, weak: bool) -> Vec<String> {
     let mut v: Vec<String> = [
@@ -34,7 +34,7 @@ fn expected_set(arch: &str, weak: bool) -> Vec<String> {
 
 #[test]
 fn repos_hold_both_arches_and_both_libfoo_versions() {
-    let d = need!("repos_hold_both_arches", common::distro());
+    let d = need!("repos_hold_both_arches", support::distro());
     for arch in ARCHES {
         let repo = d.repo(arch);
         assert!(repo.join("repodata/repomd.xml").is_file());
@@ -73,13 +73,13 @@ fn repos_hold_both_arches_and_both_libfoo_versions() {
 
 #[test]
 fn busybox_package_ships_the_right_binary_per_arch() {
-    let d = need!("busybox_package", common::distro());
-    need!("busybox_package", common::tools(&["rpm"]));
+    let d = need!("busybox_package", support::distro());
+    need!("busybox_package", support::tools(&["rpm"]));
     for arch in ARCHES {
         let rpm = d
             .repo(arch)
             .join(format!("Packages/ts-busybox-1.35.0-1.{arch}.rpm"));
-        let dump = common::sh(
+        let dump = support::sh(
             Command::new("rpm")
                 .env("HOME", d.dir.as_os_str())
                 .args(["-qp", "--dump"])
@@ -92,7 +92,7 @@ fn busybox_package_ships_the_right_binary_per_arch() {
         let digest = line.split(' ').nth(3).unwrap();
         assert_eq!(
             digest,
-            common::sha256_file(&common::busybox_for(arch)),
+            support::sha256_file(&support::busybox_for(arch)),
             "{arch}"
         );
         assert!(dump
@@ -106,7 +106,7 @@ fn busybox_package_ships_the_right_binary_per_arch() {
 
 #[test]
 fn kickstart_reader_sees_group_name_and_exclusion() {
-    let ks = common::ks_packages(&common::kickstart());
+    let ks = support::ks_packages(&support::kickstart());
     assert_eq!(
         ks.install,
         vec!["@ts-base".to_string(), "ts-app".to_string()]
@@ -117,15 +117,15 @@ fn kickstart_reader_sees_group_name_and_exclusion() {
 
 #[test]
 fn dnf_installs_the_expected_sets() {
-    let d = need!("dnf_installs_the_expected_sets", common::distro());
+    let d = need!("dnf_installs_the_expected_sets", support::distro());
     for arch in ARCHES {
         for weak in [true, false] {
             let root = need!(
                 "dnf_installs_the_expected_sets",
-                common::dnf_reference_ks(d, arch, weak)
+                support::dnf_reference_ks(d, arch, weak)
             );
             assert_eq!(
-                common::rpm_qa(&root),
+                support::rpm_qa(&root),
                 expected_set(arch, weak),
                 "{arch} weak={weak}"
             );
@@ -136,10 +136,10 @@ fn dnf_installs_the_expected_sets() {
 #[test]
 fn dnf_reference_root_has_the_edge_cases() {
     let t = "dnf_reference_root_has_the_edge_cases";
-    let d = need!(t, common::distro());
-    let root = need!(t, common::dnf_reference_ks(d, "x86_64", true));
-    let owned = common::rpm_owned_paths(&root);
-    let tree = common::scan_root(&root, &owned);
+    let d = need!(t, support::distro());
+    let root = need!(t, support::dnf_reference_ks(d, "x86_64", true));
+    let owned = support::rpm_owned_paths(&root);
+    let tree = support::scan_root(&root, &owned);
     let n = |p: &str| {
         tree.nodes
             .get(p)
@@ -187,7 +187,7 @@ fn dnf_reference_root_has_the_edge_cases() {
     assert!(tree.nodes.contains_key("/usr/lib64/libtsfoo.so.2.0"));
     assert!(!owned.contains("/usr/lib64/libtsfoo.so.1.0"));
 
-    let v = common::rpm(&root, &["-V", "-a"]);
+    let v = support::rpm(&root, &["-V", "-a"]);
     assert!(
         v.status.success() && v.stdout.is_empty(),
         "rpm -V -a on the dnf root: {}\n{}",
@@ -199,14 +199,14 @@ fn dnf_reference_root_has_the_edge_cases() {
 #[test]
 fn dnf_spec_form_and_failures() {
     let t = "dnf_spec_form_and_failures";
-    let d = need!(t, common::distro());
+    let d = need!(t, support::distro());
     // ts-app by name plus /bin/sh by path, no kickstart exclusions: weak deps
     // bring ts-extras and ts-docs, never ts-suggested.
     let root = need!(
         t,
-        common::dnf_reference(d, "x86_64", true, &["ts-app".into(), "/bin/sh".into()], &[])
+        support::dnf_reference(d, "x86_64", true, &["ts-app".into(), "/bin/sh".into()], &[])
     );
-    let got = common::rpm_qa(&root);
+    let got = support::rpm_qa(&root);
     assert!(got.contains(&"ts-docs-1.2-1.noarch".to_string()), "{got:?}");
     assert!(
         got.contains(&"ts-extras-0.9~beta1-1.noarch".to_string()),
@@ -220,7 +220,7 @@ fn dnf_spec_form_and_failures() {
 
     // The requests the bad-input tests expect rootsmith to refuse, dnf refuses too.
     for bad in ["ts-broken", "ts-no-such-package"] {
-        let out = need!(t, common::dnf_attempt(d, "x86_64", &[bad.to_string()]));
+        let out = need!(t, support::dnf_attempt(d, "x86_64", &[bad.to_string()]));
         assert!(!out.status.success(), "dnf installed {bad}");
         let msg = String::from_utf8_lossy(&out.stderr);
         assert!(msg.contains(bad), "dnf's error for {bad}: {msg}");
@@ -230,12 +230,12 @@ fn dnf_spec_form_and_failures() {
 #[test]
 fn build_is_reproducible() {
     let t = "build_is_reproducible";
-    let d = need!(t, common::distro());
-    let tmp = common::tempdir();
+    let d = need!(t, support::distro());
+    let tmp = support::tempdir();
     let out = tmp.path().join("distro");
-    common::sh(
+    support::sh(
         Command::new("bash")
-            .arg(common::distro_src().join("build.sh"))
+            .arg(support::distro_src().join("build.sh"))
             .arg(&out),
     );
     for arch in ARCHES {
@@ -247,8 +247,8 @@ fn build_is_reproducible() {
             let (a, b) = (d.repo(arch).join(&f), out.join(arch).join(&f));
             assert!(b.is_file(), "{arch}/{f} missing from the second build");
             assert_eq!(
-                common::sha256_file(&a),
-                common::sha256_file(&b),
+                support::sha256_file(&a),
+                support::sha256_file(&b),
                 "{arch}/{f} differs between two builds"
             );
         }

@@ -2,45 +2,45 @@
 //! `.tar.xz` compressed as a whole or `.tar` plain, with one layer holding
 //! the image; checked with skopeo and by reading the archive.
 
-mod common;
+mod support;
 
 use std::path::Path;
 use std::process::Command;
 
-use common::{Kind, ARCHES};
+use support::{Kind, ARCHES};
 
 fn check_image(arch: &str, path: &Path, xz: bool) {
     assert_eq!(
-        common::is_xz(path),
+        support::is_xz(path),
         xz,
         "{}: xz-compressed should be {xz}",
         path.display()
     );
 
     // skopeo reads the docker-archive (it decompresses the .tar.xz itself).
-    let insp = common::skopeo_inspect(path);
+    let insp = support::skopeo_inspect(path);
     assert_eq!(
         insp["Architecture"],
-        common::oci_arch(arch),
+        support::oci_arch(arch),
         "{}: {insp:#}",
         path.display()
     );
     assert_eq!(insp["Os"], "linux");
     assert_eq!(insp["Layers"].as_array().map(Vec::len), Some(1), "{insp:#}");
     // A full copy verifies every digest on the way.
-    let oci = common::tempdir();
-    common::sh(
+    let oci = support::tempdir();
+    support::sh(
         Command::new("skopeo")
             .arg("copy")
             .arg(format!("docker-archive:{}", path.display()))
             .arg(format!("oci:{}:latest", oci.path().join("oci").display())),
     );
 
-    let img = common::DockerArchive::open(path);
+    let img = support::DockerArchive::open(path);
     assert_eq!(img.layers.len(), 1);
-    assert_eq!(img.config["architecture"], common::oci_arch(arch));
+    assert_eq!(img.config["architecture"], support::oci_arch(arch));
     assert_eq!(img.config["os"], "linux");
-    let diff_id = format!("sha256:{}", common::sha256_bytes(&img.layer_tar(0)));
+    let diff_id = format!("sha256:{}", support::sha256_bytes(&img.layer_tar(0)));
     assert_eq!(
         img.config["rootfs"]["diff_ids"][0],
         diff_id.as_str(),
@@ -69,7 +69,7 @@ fn check_image(arch: &str, path: &Path, xz: bool) {
     assert_eq!((bb.kind, bb.mode), (Kind::File, 0o755));
     assert_eq!(
         bb.sha256.unwrap(),
-        common::sha256_file(&common::busybox_for(arch))
+        support::sha256_file(&support::busybox_for(arch))
     );
     assert_eq!(
         n("/etc/os-release").link.as_deref(),
@@ -85,12 +85,12 @@ fn check_image(arch: &str, path: &Path, xz: bool) {
 }
 
 fn image_test(test: &str, arch: &str) {
-    let d = need!(test, common::distro());
-    need!(test, common::tools(&["skopeo"]));
-    let tmp = common::tempdir();
+    let d = need!(test, support::distro());
+    need!(test, support::tools(&["skopeo"]));
+    let tmp = support::tempdir();
     for (name, xz) in [("img.tar.xz", true), ("img.tar", false)] {
         let out = tmp.path().join(format!("{arch}-{name}"));
-        common::build_ts(d, arch, "docker", &out, &[]);
+        support::build_ts(d, arch, "docker", &out, &[]);
         check_image(arch, &out, xz);
     }
 }
@@ -110,18 +110,18 @@ fn docker_image_aarch64() {
 #[test]
 fn docker_layer_equals_rootfs() {
     let t = "docker_layer_equals_rootfs";
-    let d = need!(t, common::distro());
-    let tmp = common::tempdir();
+    let d = need!(t, support::distro());
+    let tmp = support::tempdir();
     let arch = ARCHES[0];
     let build = |format: &str, out: &Path| {
-        common::build_ts(d, arch, format, out, &[("SOURCE_DATE_EPOCH", "1700000000")]);
+        support::build_ts(d, arch, format, out, &[("SOURCE_DATE_EPOCH", "1700000000")]);
     };
     let img = tmp.path().join("img.tar");
     build("docker", &img);
     let rootfs = tmp.path().join("rootfs.tar");
     build("rootfs", &rootfs);
-    let layer = common::DockerArchive::open(&img).layer_tree(0);
-    let tree = common::read_archive(&rootfs);
+    let layer = support::DockerArchive::open(&img).layer_tree(0);
+    let tree = support::read_archive(&rootfs);
     let paths: std::collections::BTreeSet<&String> =
         layer.nodes.keys().chain(tree.nodes.keys()).collect();
     let diffs: Vec<String> = paths

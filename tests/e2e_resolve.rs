@@ -1,8 +1,8 @@
 //! `rootsmith resolve` must print exactly the NEVRA set dnf installs.
 
-mod common;
+mod support;
 
-use common::{Distro, ARCHES};
+use support::{Distro, ARCHES};
 
 /// rootsmith resolve ARGS... --repo ts=REPO --arch ARCH, checked for the
 /// output contract (sorted, one per line, exit 0, nothing else on stdout).
@@ -11,9 +11,9 @@ fn resolve(d: &Distro, arch: &str, args: &[&str]) -> Vec<String> {
     let mut all: Vec<&str> = vec!["resolve"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--repo", &repo, "--arch", arch]);
-    let run = common::rootsmith(&all);
+    let run = support::rootsmith(&all);
     run.assert_ok();
-    let got = common::lines(&run.stdout);
+    let got = support::lines(&run.stdout);
     let mut sorted = got.clone();
     sorted.sort();
     assert_eq!(got, sorted, "`{}` output is not sorted", run.cmdline);
@@ -28,10 +28,10 @@ fn resolve(d: &Distro, arch: &str, args: &[&str]) -> Vec<String> {
 }
 
 fn ks_parity(test: &str, arch: &str, weak: bool) {
-    let d = need!(test, common::distro());
-    let root = need!(test, common::dnf_reference_ks(d, arch, weak));
-    let want = common::rpm_qa(&root);
-    let ks = common::kickstart();
+    let d = need!(test, support::distro());
+    let root = need!(test, support::dnf_reference_ks(d, arch, weak));
+    let want = support::rpm_qa(&root);
+    let ks = support::kickstart();
     let ks = ks.to_str().unwrap();
     let got = if weak {
         resolve(d, arch, &["--kickstart", ks])
@@ -68,16 +68,16 @@ fn kickstart_aarch64_no_weak_deps() {
 #[test]
 fn kickstart_with_exclude_option() {
     let t = "kickstart_with_exclude_option";
-    let d = need!(t, common::distro());
-    let mut ks = common::ks_packages(&common::kickstart());
+    let d = need!(t, support::distro());
+    let mut ks = support::ks_packages(&support::kickstart());
     ks.exclude.push("ts-extras".into());
     let root = need!(
         t,
-        common::dnf_reference(d, "x86_64", true, &ks.install, &ks.exclude)
+        support::dnf_reference(d, "x86_64", true, &ks.install, &ks.exclude)
     );
-    let want = common::rpm_qa(&root);
+    let want = support::rpm_qa(&root);
     assert!(!want.iter().any(|p| p.starts_with("ts-extras-")));
-    let k = common::kickstart();
+    let k = support::kickstart();
     let got = resolve(
         d,
         "x86_64",
@@ -91,22 +91,22 @@ fn kickstart_with_exclude_option() {
 #[test]
 fn spec_form_name_and_file() {
     let t = "spec_form_name_and_file";
-    let d = need!(t, common::distro());
+    let d = need!(t, support::distro());
     let specs = ["ts-app", "/bin/sh"];
     let owned: Vec<String> = specs.iter().map(|s| s.to_string()).collect();
     for arch in ARCHES {
-        let root = need!(t, common::dnf_reference(d, arch, true, &owned, &[]));
+        let root = need!(t, support::dnf_reference(d, arch, true, &owned, &[]));
         assert_eq!(
             resolve(d, arch, &specs),
-            common::rpm_qa(&root),
+            support::rpm_qa(&root),
             "{arch}, weak deps on"
         );
-        let root = need!(t, common::dnf_reference(d, arch, false, &owned, &[]));
+        let root = need!(t, support::dnf_reference(d, arch, false, &owned, &[]));
         let mut args = specs.to_vec();
         args.push("--no-weak-deps");
         assert_eq!(
             resolve(d, arch, &args),
-            common::rpm_qa(&root),
+            support::rpm_qa(&root),
             "{arch}, weak deps off"
         );
     }
@@ -117,10 +117,10 @@ fn spec_form_name_and_file() {
 #[test]
 fn spec_form_picks_newest() {
     let t = "spec_form_picks_newest";
-    let d = need!(t, common::distro());
+    let d = need!(t, support::distro());
     let specs = vec!["ts-extras".to_string()];
-    let root = need!(t, common::dnf_reference(d, "x86_64", true, &specs, &[]));
-    let want = common::rpm_qa(&root);
+    let root = need!(t, support::dnf_reference(d, "x86_64", true, &specs, &[]));
+    let want = support::rpm_qa(&root);
     assert!(
         want.contains(&"ts-libfoo-2.0-1.x86_64".to_string()),
         "{want:?}"

@@ -3,13 +3,13 @@
 //! content, link target and hardlink set; and the rpmdb it writes must
 //! satisfy rpm itself.
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Distro, Kind, Tree};
+use support::{Distro, Kind, Tree};
 
 /// Paths rootsmith may put in the image that no package owns, and why.
 /// Anything else in the archive that no package owns is an error.
@@ -40,8 +40,8 @@ fn deviation(p: &str, field: &str) -> bool {
 
 fn build_rootfs(d: &Distro, arch: &str, out: &Path) -> PathBuf {
     let tar = out.join(format!("rootfs.{arch}.tar"));
-    common::build_ts(d, arch, "rootfs", &tar, &[]);
-    assert!(!common::is_xz(&tar), "-o *.tar must not be compressed");
+    support::build_ts(d, arch, "rootfs", &tar, &[]);
+    assert!(!support::is_xz(&tar), "-o *.tar must not be compressed");
     tar
 }
 
@@ -96,14 +96,14 @@ fn compare(archive: &Tree, reference: &Tree, owned: &BTreeSet<String>) -> Vec<St
 }
 
 fn rootfs_parity(test: &str, arch: &str) {
-    let d = need!(test, common::distro());
-    let root = need!(test, common::dnf_reference_ks(d, arch, true));
-    let tmp = common::tempdir();
+    let d = need!(test, support::distro());
+    let root = need!(test, support::dnf_reference_ks(d, arch, true));
+    let tmp = support::tempdir();
     let tar = build_rootfs(d, arch, tmp.path());
 
-    let owned = common::rpm_owned_paths(&root);
-    let reference = common::scan_root(&root, &owned);
-    let archive = common::read_archive(&tar);
+    let owned = support::rpm_owned_paths(&root);
+    let reference = support::scan_root(&root, &owned);
+    let archive = support::read_archive(&tar);
     let errs = compare(&archive, &reference, &owned);
     assert!(
         errs.is_empty(),
@@ -131,7 +131,7 @@ fn rootfs_parity(test: &str, arch: &str) {
     assert!(archive.hardlink_set("/usr/share/ts-app/data-b").is_some());
     assert_eq!(
         n("/usr/bin/busybox").sha256.unwrap(),
-        common::sha256_file(&common::busybox_for(arch))
+        support::sha256_file(&support::busybox_for(arch))
     );
 }
 
@@ -191,15 +191,15 @@ fn sorted_lines(b: &[u8]) -> Vec<String> {
 #[test]
 fn rpmdb_satisfies_rpm() {
     let t = "rpmdb_satisfies_rpm";
-    let d = need!(t, common::distro());
-    need!(t, common::tools(&["rpm", "tar"]));
-    let reference = need!(t, common::dnf_reference_ks(d, "x86_64", true));
-    let tmp = common::tempdir();
+    let d = need!(t, support::distro());
+    need!(t, support::tools(&["rpm", "tar"]));
+    let reference = need!(t, support::dnf_reference_ks(d, "x86_64", true));
+    let tmp = support::tempdir();
     let tar = build_rootfs(d, "x86_64", tmp.path());
     let root = tmp.path().join("root");
     std::fs::create_dir(&root).unwrap();
     // GNU tar as root keeps owners (numeric: the host has no tsuser) and modes.
-    common::sh(
+    support::sh(
         Command::new("tar")
             .args(["--numeric-owner", "--same-permissions", "-xf"])
             .arg(&tar)
@@ -218,9 +218,9 @@ fn rpmdb_satisfies_rpm() {
     }
 
     // rpm -qa lists exactly what rootsmith resolves, which is what dnf installed.
-    let ks = common::kickstart();
+    let ks = support::kickstart();
     let repo = d.repo_arg("x86_64");
-    let resolved = common::rootsmith(&[
+    let resolved = support::rootsmith(&[
         "resolve",
         "--kickstart",
         ks.to_str().unwrap(),
@@ -230,18 +230,18 @@ fn rpmdb_satisfies_rpm() {
         "x86_64",
     ]);
     resolved.assert_ok();
-    let qa = common::rpm_qa(&root);
+    let qa = support::rpm_qa(&root);
     assert_eq!(
         qa,
-        common::lines(&resolved.stdout),
+        support::lines(&resolved.stdout),
         "rpm -qa vs rootsmith resolve"
     );
-    assert_eq!(qa, common::rpm_qa(&reference), "rpm -qa vs dnf's install");
+    assert_eq!(qa, support::rpm_qa(&reference), "rpm -qa vs dnf's install");
 
     // rpm -V -a: files match the headers (digests, modes, owners, sizes,
     // links, mtimes). rootsmith build ran without SOURCE_DATE_EPOCH, so
     // mtimes come from the packages unchanged.
-    let v = common::rpm(&root, &["-V", "-a"]);
+    let v = support::rpm(&root, &["-V", "-a"]);
     assert!(
         v.status.success() && v.stdout.is_empty(),
         "rpm -V -a on rootsmith's rootfs ({}):\n{}{}",
@@ -254,7 +254,7 @@ fn rpmdb_satisfies_rpm() {
     for q in QUERIES {
         let q: Vec<String> = q.iter().map(|s| s.replace("\\n", "\n")).collect();
         let q: Vec<&str> = q.iter().map(String::as_str).collect();
-        let (a, b) = (common::rpm(&reference, &q), common::rpm(&root, &q));
+        let (a, b) = (support::rpm(&reference, &q), support::rpm(&root, &q));
         if a.status.code() != b.status.code() || sorted_lines(&a.stdout) != sorted_lines(&b.stdout)
         {
             errs.push(format!(

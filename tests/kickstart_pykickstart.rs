@@ -1,12 +1,12 @@
 //! The kickstart reader against pykickstart, the reference parser: the same
 //! package, group and exclusion sets and the same repos for every kickstart here.
 
-mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use support::*;
 use rootsmith::config::Kickstart;
 use serde_json::{json, Value};
 

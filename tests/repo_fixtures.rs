@@ -1,67 +1,113 @@
-//! The metadata reader against real CentOS Stream 9 repositories from ../shared/fixtures,
-//! with expected counts computed by reading the same files with zcat/grep-free Python.
+//! The metadata reader against real CentOS Stream 9 repositories from
+//! `../shared/fixtures`: every package, provide and file as Python's own XML
+//! parser reads them, and the pool's providers as libsolv computes them.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
 
-use rootsmith::repo::{load_pool, load_repo, RepoSource};
+use std::collections::BTreeSet;
 
-fn fixture(name: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/repos").join(name);
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("NOT RUN: {} is missing", p.display());
-        None
-    }
-}
+use rootsmith::repo::{load_repo, RepoSource};
+use rootsmith::rpm::Dep;
+use support::fixtures::{fixture_pool, python3_solv, run_python, shared_fixture};
 
-/// Count packages per arch with Python's own XML parser, independent of ours.
-fn python_counts(repo: &Path) -> Option<String> {
-    let script = r#"
-import sys, gzip, glob, xml.etree.ElementTree as ET
-f = glob.glob(sys.argv[1] + '/repodata/*-primary.xml.gz')[0]
-ns = {'c': 'http://linux.duke.edu/metadata/common'}
-root = ET.parse(gzip.open(f)).getroot()
-pk = [p for p in root.findall('c:package', ns) if p.find('c:arch', ns).text in ('x86_64', 'noarch')]
-files = sum(len(p.findall('c:format/c:file', ns)) for p in pk)
-prov = sum(len(p.findall('c:format/{http://linux.duke.edu/metadata/rpm}provides/{http://linux.duke.edu/metadata/rpm}entry', ns)) for p in pk)
-print(len(pk), files, prov)
+/// One line per x86_64/noarch package: NEVRA, its provides and its files,
+/// read with Python's ElementTree, independent of our reader.
+const ELEMENTTREE_READING: &str = r#"
+import sys, gzip, glob, json, xml.etree.ElementTree as ET
+job = json.load(sys.stdin)
+f = glob.glob(job["repo"] + '/repodata/*-primary.xml.gz')[0]
+c = '{http://linux.duke.edu/metadata/common}'
+r = '{http://linux.duke.edu/metadata/rpm}'
+out = []
+for p in ET.parse(gzip.open(f)).getroot().findall(c + 'package'):
+    arch = p.find(c + 'arch').text
+    if arch not in ('x86_64', 'noarch'):
+        continue
+    v = p.find(c + 'version')
+    epoch = v.get('epoch', '0')
+    evr = ('' if epoch == '0' else epoch + ':') + v.get('ver') + '-' + v.get('rel')
+    ops = {'LT': '<', 'LE': '<=', 'EQ': '=', 'GE': '>=', 'GT': '>'}
+    provides = []
+    for e in p.findall(c + 'format/' + r + 'provides/' + r + 'entry'):
+        s = e.get('name')
+        if e.get('flags'):
+            pe = e.get('epoch', '0')
+            ev = ('' if pe in ('0', None) else pe + ':') + e.get('ver', '') + ('-' + e.get('rel') if e.get('rel') is not None else '')
+            s += ' ' + ops[e.get('flags')] + ' ' + ev
+        provides.append(s)
+    files = [x.text for x in p.findall(c + 'format/' + c + 'file')]
+    out.append('%s-%s.%s|%s|%s' % (p.find(c + 'name').text, evr, arch, ','.join(sorted(provides)), ','.join(sorted(files))))
+json.dump(sorted(out), sys.stdout)
 "#;
-    let out = Command::new("python3").arg("-c").arg(script).arg(repo).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
 
 #[test]
-fn cs9_baseos_matches_python_reading() {
-    let Some(root) = fixture("cs9-baseos-2022") else { return };
+fn cs9_baseos_matches_elementtree_reading() {
+    let t = "cs9_baseos_matches_elementtree_reading";
+    let root = need!(t, shared_fixture("repos/cs9-baseos-2022"));
     let source = RepoSource { name: "baseos".into(), baseurl: root.display().to_string() };
     let repo = load_repo(&source, "x86_64").expect("BaseOS loads");
-    let files: usize = repo.packages.iter().map(|p| p.files.len()).sum();
-    let provides: usize = repo.packages.iter().map(|p| p.provides.len()).sum();
-    let ours = format!("{} {} {}", repo.packages.len(), files, provides);
-    match python_counts(&root) {
-        Some(theirs) => assert_eq!(ours, theirs, "packages files provides"),
-        None => eprintln!("NOT RUN: python3 comparison"),
-    }
+    let mut ours: Vec<String> = repo
+        .packages
+        .iter()
+        .map(|p| {
+            let mut provides: Vec<String> = p.provides.iter().map(Dep::to_string).collect();
+            let mut files = p.files.clone();
+            provides.sort();
+            files.sort();
+            format!("{}|{}|{}", p.nevra(), provides.join(","), files.join(","))
+        })
+        .collect();
+    ours.sort();
+    let theirs: Vec<String> = serde_json::from_value(run_python(ELEMENTTREE_READING, &serde_json::json!({ "repo": root })))
+        .unwrap();
+    assert_eq!(ours.len(), theirs.len(), "package count");
+    let differ: Vec<_> = ours.iter().zip(&theirs).filter(|(a, b)| a != b).take(5).collect();
+    assert!(differ.is_empty(), "rootsmith vs ElementTree: {differ:#?}");
+
     let core = repo.groups.iter().find(|g| g.id == "core").expect("comps has @core");
     assert!(core.mandatory.iter().any(|p| p == "bash"));
-    let bash = repo.packages.iter().find(|p| p.name == "bash").unwrap();
-    assert_eq!(bash.nevra(), "bash-5.1.8-2.el9.x86_64");
-    assert!(bash.location.starts_with("Packages/"));
+    assert!(repo.packages.iter().all(|p| p.location.starts_with("Packages/")));
 }
 
+/// NEVRAs of the x86_64/noarch packages, and the providers of a few
+/// capabilities, as libsolv reads the same primary files.
+const LIBSOLV_READING: &str = r#"
+import sys, json, solv
+job = json.load(sys.stdin)
+pool = solv.Pool()
+pool.setdisttype(solv.Pool.DISTTYPE_RPM)
+pool.setarch("x86_64")
+for i, path in enumerate(job["primary"]):
+    repo = pool.add_repo("r%d" % i)
+    f = solv.xfopen(path)
+    repo.add_rpmmd(f, None)
+    f.close()
+pool.addfileprovides()
+pool.createwhatprovides()
+keep = lambda s: s.arch in ("x86_64", "noarch")
+nevras = sorted(s.str() for s in pool.solvables_iter() if keep(s))
+providers = {c: sorted(s.str() for s in pool.whatprovides(pool.Dep(c)) if keep(s)) for c in job["capabilities"]}
+json.dump({"nevras": nevras, "providers": providers}, sys.stdout)
+"#;
+
 #[test]
-fn appstream_and_baseos_pool() {
-    let (Some(base), Some(app)) = (fixture("cs9-baseos-2022"), fixture("cs9-appstream-2025")) else { return };
-    let sources = [
-        RepoSource { name: "baseos".into(), baseurl: format!("file://{}", base.display()) },
-        RepoSource { name: "appstream".into(), baseurl: base.join("../cs9-appstream-2025").display().to_string() },
-    ];
-    let _ = app;
-    let t = std::time::Instant::now();
-    let pool = load_pool(&sources, "x86_64").expect("pool loads");
-    eprintln!("loaded {} packages in {:?}", pool.packages.len(), t.elapsed());
-    assert!(pool.packages.len() > 15_000);
-    assert!(!pool.providers(&rootsmith::evr::Dep::unversioned("/bin/sh")).is_empty());
+fn appstream_and_baseos_pool_matches_libsolv() {
+    let t = "appstream_and_baseos_pool_matches_libsolv";
+    need!(t, python3_solv());
+    let f = need!(t, fixture_pool(&["cs9-baseos-2022", "cs9-appstream-2025"]));
+    let capabilities = ["/bin/sh", "libc.so.6()(64bit)", "python3", "java-headless", "perl(strict)"];
+    let job = serde_json::json!({ "primary": f.primaries, "capabilities": capabilities });
+    let theirs = run_python(LIBSOLV_READING, &job);
+    let strings = |v: &serde_json::Value| -> BTreeSet<String> {
+        v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect()
+    };
+    let ours: BTreeSet<String> = f.pool.packages.iter().map(|p| p.nevra()).collect();
+    let want = strings(&theirs["nevras"]);
+    let only_ours: Vec<_> = ours.difference(&want).take(5).collect();
+    let only_libsolv: Vec<_> = want.difference(&ours).take(5).collect();
+    assert!(only_ours.is_empty() && only_libsolv.is_empty(), "only ours {only_ours:?}, only libsolv {only_libsolv:?}");
+    for cap in capabilities {
+        let ours: BTreeSet<String> = f.pool.providers(&Dep::parse(cap)).iter().map(|&id| f.pool.get(id).nevra()).collect();
+        assert_eq!(ours, strings(&theirs["providers"][cap]), "providers of {cap}");
+    }
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::evr::{Dep, Evr};
+use crate::rpm::{Dep, Evr};
 
 /// Index of a package in [`Pool::packages`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -8,7 +8,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::xml::{attr, local, XmlStream};
 use super::{Package, RepoError, Requirement};
-use crate::evr::{Cmp, Dep, Evr};
+use crate::rpm::{Cmp, Dep, Evr};
 
 /// Which dependency list an `<rpm:entry>` belongs to.
 #[derive(Clone, Copy)]

@@ -123,7 +123,7 @@ fn deps_xml(xml: &mut String, element: &str, deps: &[rpm::Dependency]) {
     }
     writeln!(xml, "    <rpm:{element}>").unwrap();
     for d in deps {
-        let evr = crate::evr::Evr::parse(&d.version);
+        let evr = crate::rpm::Evr::parse(&d.version);
         let flags = match d.flags.bits() & 0x0f {
             0x02 => "LT",
             0x0a => "LE",

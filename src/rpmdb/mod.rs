@@ -18,8 +18,6 @@
 mod header;
 mod index;
 mod rich;
-#[cfg(test)]
-mod tests;
 
 use std::path::{Path, PathBuf};
 

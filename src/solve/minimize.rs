@@ -16,7 +16,7 @@
 use super::provider::Provider;
 use super::rich;
 use super::Spec;
-use crate::evr::Dep;
+use crate::rpm::Dep;
 use crate::repo::PkgId;
 
 /// A requirement that needs one of `support` to stay installed, as long as

@@ -21,16 +21,12 @@ mod rich;
 mod weak;
 
 #[cfg(test)]
-mod fixture;
-#[cfg(test)]
-mod parity;
-#[cfg(test)]
 mod tests;
 
 use resolvo::conflict::Conflict;
 use resolvo::{ConditionalRequirement, Problem, Solver, UnsolvableOrCancelled};
 
-use crate::evr::Dep;
+use crate::rpm::Dep;
 use crate::repo::{PkgId, Pool};
 
 pub use error::SolveError;

@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use crate::evr::{Cmp, Evr};
+use crate::rpm::{Cmp, Evr};
 use crate::repo::{PkgId, Pool};
 
 /// Best first: highest EVR (rpm ordering), then the pool's own arch before

@@ -26,7 +26,7 @@ use super::fxhash::FxHashMap as HashMap;
 use super::policy;
 use super::rich::{self, Clause, Rich};
 use super::Exclusions;
-use crate::evr::Dep;
+use crate::rpm::Dep;
 use crate::repo::{Package, PkgId, Pool};
 
 /// Append-only interner: ids are indexes, equal values share an id.

@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use crate::evr::{Cmp, Dep, Evr};
+use crate::rpm::{Cmp, Dep, Evr};
 
 /// A parsed rich dependency.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -1,7 +1,7 @@
 //! Behaviour of the solver on small hand-built pools.
 
 use super::*;
-use crate::evr::Evr;
+use crate::rpm::Evr;
 use crate::repo::{Package, Requirement};
 
 /// `name-[epoch:]version-release.arch`

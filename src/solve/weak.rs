@@ -18,7 +18,7 @@ use super::policy;
 use super::provider::Provider;
 use super::rich::{self, Rich};
 use super::{attempt, Job, SolveError};
-use crate::evr::Dep;
+use crate::rpm::Dep;
 use crate::repo::PkgId;
 
 pub(crate) fn extend(

@@ -1,4 +1,4 @@
-//! Shared helpers of the end-to-end tests (`tests/e2e_*.rs`).
+//! Helpers shared by the tests (`tests/*.rs`) and the benches (`benches/*.rs`).
 //!
 //! - [`distro`] builds the test distribution (`tests/distro/build.sh`) once,
 //!   into `target/test-distro` (or `$ROOTSMITH_TEST_DISTRO`).
@@ -24,6 +24,8 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
+
+pub mod fixtures;
 
 pub const ARCHES: [&str; 2] = ["x86_64", "aarch64"];
 
@@ -103,8 +105,8 @@ macro_rules! need {
     ($test:expr, $e:expr) => {
         match $e {
             Ok(v) => v,
-            Err(common::Skip(why)) => {
-                common::not_run($test, &why);
+            Err($crate::support::Skip(why)) => {
+                $crate::support::not_run($test, &why);
                 return;
             }
         }

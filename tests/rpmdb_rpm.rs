@@ -2,11 +2,12 @@
 //! what we write must equal what `rpm -i --justdb` writes for the same
 //! packages.
 //!
-//! Every test that needs rpm prints a `NOT RUN:` line and returns when the
-//! binary is missing.
+//! A test whose peer (`rpm`) or fixture (`../shared/fixtures/rpms`) is
+//! missing reports NOT RUN through the shared helper.
 
-use super::header::RawHeader;
-use super::*;
+mod support;
+
+use rootsmith::rpmdb::{file_state, installed_header_blob, write_rpmdb, write_rpmdb_with, InstalledPackage, KeyByteOrder, Transaction};
 use rpm::{BuildConfig, CompressionType, Dependency, FileOptions, PackageBuilder};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -14,20 +15,16 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const FIXTURES: &str = "/work/shared/fixtures/rpms";
 const SOURCE_DATE: u32 = 1_700_000_000;
 
-fn have_rpm() -> bool {
-    let ok = Command::new("rpm")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        println!("NOT RUN: the `rpm` binary is missing; rpmdb tests against real rpm skipped");
-        eprintln!("NOT RUN: the `rpm` binary is missing; rpmdb tests against real rpm skipped");
-    }
-    ok
+/// rpm's own test packages (`../shared/fixtures/rpms`).
+fn fixtures() -> Result<PathBuf, support::Skip> {
+    support::fixtures::shared_fixture("rpms")
+}
+
+/// The real rpm, which every test here compares against.
+fn have_rpm() -> Result<(), support::Skip> {
+    support::tools(&["rpm"])
 }
 
 struct RpmOut {
@@ -214,19 +211,26 @@ fn nevra_of(md: &rpm::PackageMetadata) -> String {
     )
 }
 
+/// The data of `tag` in a stored header blob (rpm's header format: entry
+/// count, data size, 16-byte index entries, then the data store).
+fn blob_tag(blob: &[u8], tag: u32) -> Option<&[u8]> {
+    let be = |at: usize| u32::from_be_bytes(blob[at..at + 4].try_into().unwrap()) as usize;
+    let (entries, store) = (be(0), 8 + 16 * be(0));
+    let offsets: Vec<(usize, usize)> = (0..entries).map(|i| (be(8 + 16 * i), be(8 + 16 * i + 8))).collect();
+    let &(_, offset) = offsets.iter().skip(1).find(|(t, _)| *t == tag as usize)?;
+    let end = offsets.iter().map(|&(_, o)| o).filter(|&o| o > offset).min().map_or(blob.len(), |o| store + o);
+    Some(&blob[store + offset..end])
+}
+
 /// A string tag of a stored blob.
 fn blob_string(blob: &[u8], tag: u32) -> Option<String> {
-    let h = RawHeader::parse(blob).unwrap();
-    let e = h.entries.iter().skip(1).find(|e| e.tag == tag)?;
-    let d = h.entry_data(e)?;
-    Some(String::from_utf8_lossy(&d[..d.len() - 1]).into_owned())
+    let d = blob_tag(blob, tag)?;
+    let nul = d.iter().position(|&b| b == 0).unwrap_or(d.len());
+    Some(String::from_utf8_lossy(&d[..nul]).into_owned())
 }
 
 fn blob_u32(blob: &[u8], tag: u32) -> Option<u32> {
-    let h = RawHeader::parse(blob).unwrap();
-    let e = h.entries.iter().skip(1).find(|e| e.tag == tag)?;
-    let d = h.entry_data(e)?;
-    Some(u32::from_be_bytes(d[..4].try_into().unwrap()))
+    Some(u32::from_be_bytes(blob_tag(blob, tag)?[..4].try_into().unwrap()))
 }
 
 fn blob_nevra(blob: &[u8]) -> String {
@@ -248,7 +252,7 @@ type IndexRows = Vec<(String, Vec<u8>, i64, i64)>;
 struct DbDump {
     schema: Vec<(String, String, String)>,
     packages: Vec<(i64, Vec<u8>)>,
-    indexes: BTreeMap<&'static str, IndexRows>,
+    indexes: BTreeMap<String, IndexRows>,
     sequence: Vec<(String, i64)>,
 }
 
@@ -281,19 +285,23 @@ fn dump_db(db: &Path) -> DbDump {
         .collect::<Result<Vec<_>, _>>()
         .unwrap();
     let mut indexes = BTreeMap::new();
-    for spec in &INDEXES {
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'Packages' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for table in tables {
         let mut st = conn
-            .prepare(&format!(
-                "SELECT typeof(key), CAST(key AS BLOB), hnum, idx FROM '{}' ORDER BY rowid",
-                spec.table
-            ))
+            .prepare(&format!("SELECT typeof(key), CAST(key AS BLOB), hnum, idx FROM '{table}' ORDER BY rowid"))
             .unwrap();
         let rows = st
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .unwrap()
             .collect::<Result<Vec<_>, _>>()
             .unwrap();
-        indexes.insert(spec.table, rows);
+        indexes.insert(table, rows);
     }
     let sequence = conn
         .prepare("SELECT name, seq FROM sqlite_sequence")
@@ -375,21 +383,16 @@ fn compare_with_rpm_justdb(
             );
         }
     }
-    for spec in &INDEXES {
-        assert_eq!(
-            ours.indexes[spec.table], real.indexes[spec.table],
-            "{label}: index {} differs",
-            spec.table
-        );
+    assert_eq!(ours.indexes.keys().collect::<Vec<_>>(), real.indexes.keys().collect::<Vec<_>>(), "{label}: index tables");
+    for (table, rows) in &real.indexes {
+        assert_eq!(&ours.indexes[table], rows, "{label}: index {table} differs");
     }
     assert_eq!(ours, real, "{label}: databases differ");
 }
 
 #[test]
 fn identical_to_rpm_justdb_for_built_packages() {
-    if !have_rpm() {
-        return;
-    }
+    need!("identical_to_rpm_justdb_for_built_packages", have_rpm());
     let work = tempfile::tempdir().unwrap();
     let pkgs = work.path().join("pkgs");
     std::fs::create_dir_all(&pkgs).unwrap();
@@ -401,16 +404,11 @@ fn identical_to_rpm_justdb_for_built_packages() {
 /// share a NEVRA). Returns the fixtures that were compared.
 #[test]
 fn identical_to_rpm_justdb_for_fixture_packages() {
-    if !have_rpm() {
-        return;
-    }
-    if !Path::new(FIXTURES).is_dir() {
-        println!("NOT RUN: {FIXTURES} missing");
-        return;
-    }
+    need!("identical_to_rpm_justdb_for_fixture_packages", have_rpm());
+    let fixtures = need!("identical_to_rpm_justdb_for_fixture_packages", fixtures());
     let work = tempfile::tempdir().unwrap();
     let mut compared = Vec::new();
-    let mut names: Vec<_> = std::fs::read_dir(FIXTURES)
+    let mut names: Vec<_> = std::fs::read_dir(&fixtures)
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
@@ -514,9 +512,7 @@ fn extract(path: &Path, root: &Path) {
 
 #[test]
 fn real_rpm_reads_our_database() {
-    if !have_rpm() {
-        return;
-    }
+    need!("real_rpm_reads_our_database", have_rpm());
     let work = tempfile::tempdir().unwrap();
     let home = work.path();
     let pkgs = work.path().join("pkgs");
@@ -744,23 +740,18 @@ fn real_rpm_reads_our_database() {
 
 #[test]
 fn real_rpm_reads_fixture_packages() {
-    if !have_rpm() {
-        return;
-    }
+    need!("real_rpm_reads_fixture_packages", have_rpm());
     let names = [
         "hello-2.0-1.x86_64.rpm",
         "foo-1.0-1.noarch.rpm",
         "capstest-1.0-1.noarch.rpm",
         "imatest-1.0-1.fc34.noarch.rpm",
     ];
-    if names.iter().any(|n| !Path::new(FIXTURES).join(n).is_file()) {
-        println!("NOT RUN: fixtures missing in {FIXTURES}");
-        return;
-    }
+    let fixtures = need!("real_rpm_reads_fixture_packages", fixtures());
     let work = tempfile::tempdir().unwrap();
     let metas: Vec<_> = names
         .iter()
-        .map(|n| rpm::PackageMetadata::open(Path::new(FIXTURES).join(n)).unwrap())
+        .map(|n| rpm::PackageMetadata::open(fixtures.join(n)).unwrap())
         .collect();
     let root = work.path().join("root");
     std::fs::create_dir_all(root.join("var/lib/rpm")).unwrap();
@@ -899,23 +890,15 @@ fn errors_name_the_package() {
     );
     assert!(!work.path().join("x.sqlite").exists());
 
-    let v3 = Path::new(FIXTURES).join("hello-1.0-1.x86_64.rpm-v3");
-    if let Ok(md) = rpm::PackageMetadata::open(&v3) {
-        let err = write_rpmdb(
-            &work.path().join("y.sqlite"),
-            &[InstalledPackage::new(&md)],
-            1,
-        )
-        .unwrap_err();
-        assert!(err.to_string().contains("hello-1.0-1.x86_64"), "{err}");
-    }
+    let v3 = need!("errors_name_the_package", fixtures()).join("hello-1.0-1.x86_64.rpm-v3");
+    let md = rpm::PackageMetadata::open(&v3).unwrap_or_else(|e| panic!("{}: {e}", v3.display()));
+    let err = write_rpmdb(&work.path().join("y.sqlite"), &[InstalledPackage::new(&md)], 1).unwrap_err();
+    assert!(err.to_string().contains("hello-1.0-1.x86_64"), "{err}");
 }
 
 #[test]
 fn explicit_file_states_are_stored() {
-    if !have_rpm() {
-        return;
-    }
+    need!("explicit_file_states_are_stored", have_rpm());
     let work = tempfile::tempdir().unwrap();
     let paths = build_test_packages(work.path());
     let md = rpm::PackageMetadata::open(&paths[0]).unwrap();
