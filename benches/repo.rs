@@ -31,15 +31,26 @@ fn bench_primary(c: &mut Criterion) {
     let benchmarking = std::env::args().any(|a| a == "--bench");
     for name in ["cs9-baseos-2022", "cs9-appstream-2025"] {
         let root = need!("benches/repo", shared_fixture(&format!("repos/{name}")));
-        let source = RepoSource { name: name.into(), baseurl: root.display().to_string() };
+        let source = RepoSource {
+            name: name.into(),
+            baseurl: root.display().to_string(),
+        };
         let mut group = c.benchmark_group("load_primary");
-        group.sample_size(10).measurement_time(Duration::from_secs(20));
-        group.bench_function(name, |b| b.iter(|| load_repo(&source, "x86_64").expect("loads")));
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(20));
+        let arch = rootsmith::rpm::ArchPolicy::new("x86_64", false).expect("a known arch");
+        group.bench_function(name, |b| {
+            b.iter(|| load_repo(&source, &arch).expect("loads"))
+        });
         group.finish();
         if benchmarking {
             need!("benches/repo", python3_solv());
             let seconds = run_python(LIBSOLV_LOAD, &serde_json::json!({ "repo": root }));
-            eprintln!("peer: libsolv add_rpmmd+createwhatprovides on {name}: median {:.1} ms", seconds.as_f64().unwrap() * 1e3);
+            eprintln!(
+                "peer: libsolv add_rpmmd+createwhatprovides on {name}: median {:.1} ms",
+                seconds.as_f64().unwrap() * 1e3
+            );
         }
     }
 }

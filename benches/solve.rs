@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use rootsmith::repo;
-use rootsmith::solve::{solve, Request, Spec};
+use rootsmith::solve::{solve, Request};
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -20,16 +20,10 @@ fn load() -> Result<(std::path::PathBuf, repo::Pool), support::Skip> {
 
 fn core_request(pool: &repo::Pool, weak_deps: bool) -> Request {
     let core = pool.group("core").expect("group core");
-    let install = core
-        .mandatory
-        .iter()
-        .chain(&core.default)
-        .map(|n| Spec::parse(n))
-        .collect();
+    let names: Vec<&String> = core.mandatory.iter().chain(&core.default).collect();
     Request {
-        install,
-        exclude: vec![],
         weak_deps,
+        ..Request::specs(&names)
     }
 }
 
@@ -44,7 +38,14 @@ fn libsolv_median(primary: &std::path::Path, names: &[String], weak: bool) -> f6
         "primary": primary, "arch": "x86_64", "weak": weak, "batches": [names], "repeat": ROUNDS,
     });
     let out = support::fixtures::run_python(LIBSOLV_REF, &job);
-    median(out[0]["solve_seconds"].as_array().unwrap().iter().filter_map(|s| s.as_f64()).collect())
+    median(
+        out[0]["solve_seconds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s.as_f64())
+            .collect(),
+    )
 }
 
 fn our_median(pool: &repo::Pool, req: &Request) -> f64 {
@@ -72,14 +73,7 @@ fn bench(c: &mut Criterion) {
         c.bench_function(&format!("solve {label} (CS9 BaseOS, {n} packages)"), |b| {
             b.iter(|| solve(&pool, &req).expect("solve @core"))
         });
-        let names: Vec<String> = req
-            .install
-            .iter()
-            .map(|s| match s {
-                Spec::Name(n) => n.clone(),
-                Spec::Capability(d) => d.to_string(),
-            })
-            .collect();
+        let names = req.install.clone();
         let ours = our_median(&pool, &req);
         let theirs = libsolv_median(&primary, &names, weak);
         eprintln!(

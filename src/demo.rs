@@ -16,14 +16,22 @@ pub const DEMO_ARCHES: &[&str] = &["x86_64", "aarch64"];
 const BUILD_TIME: u32 = 1_735_689_600; // 2025-01-01T00:00:00Z
 
 const OS_RELEASE: &str = "NAME=\"rootsmith demo\"\nID=rootsmith-demo\nVERSION_ID=1.0\nPRETTY_NAME=\"rootsmith demo 1.0\"\n";
-const PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\ndemo:x:1000:1000:demo user:/home/demo:/bin/sh\n";
+const PASSWD: &str =
+    "root:x:0:0:root:/root:/bin/sh\ndemo:x:1000:1000:demo user:/home/demo:/bin/sh\n";
 const GROUP: &str = "root:x:0:\ndemo:x:1000:\n";
 const HELLO: &str = "#!/bin/sh\n# The demo image's entry point.\n. /etc/os-release\necho \"Hello from $PRETTY_NAME\"\n";
 
 fn builder(name: &str, version: &str, arch: &str, summary: &str) -> PackageBuilder {
     let mut b = PackageBuilder::new(name, version, "MIT", arch, summary);
-    b.using_config(BuildConfig::v4().source_date(BUILD_TIME).compression(CompressionType::Gzip));
-    b.release("1").build_host("rootsmith-demo").description(summary).vendor("rootsmith");
+    b.using_config(
+        BuildConfig::v4()
+            .source_date(BUILD_TIME)
+            .compression(CompressionType::Gzip),
+    );
+    b.release("1")
+        .build_host("rootsmith-demo")
+        .description(summary)
+        .vendor("rootsmith");
     b
 }
 
@@ -55,30 +63,61 @@ fn demo_packages(arch: &str) -> Result<Vec<rpm::Package>, rpm::Error> {
 
     let mut setup = builder("demo-setup", "1.0", "noarch", "Accounts of the demo system");
     setup
-        .with_file_contents(PASSWD, FileOptions::new("/etc/passwd").permissions(0o644).config().noreplace())?
-        .with_file_contents(GROUP, FileOptions::new("/etc/group").permissions(0o644).config().noreplace())?
+        .with_file_contents(
+            PASSWD,
+            FileOptions::new("/etc/passwd")
+                .permissions(0o644)
+                .config()
+                .noreplace(),
+        )?
+        .with_file_contents(
+            GROUP,
+            FileOptions::new("/etc/group")
+                .permissions(0o644)
+                .config()
+                .noreplace(),
+        )?
         .requires(Dependency::any("demo-filesystem"));
 
-    let mut release = builder("demo-release", "1.0", "noarch", "Identity of the demo system");
+    let mut release = builder(
+        "demo-release",
+        "1.0",
+        "noarch",
+        "Identity of the demo system",
+    );
     release
         .with_file_contents(OS_RELEASE, opts("/usr/lib/os-release", 0o644))?
-        .with_symlink(FileOptions::symlink("/etc/os-release", "../usr/lib/os-release"))?
+        .with_symlink(FileOptions::symlink(
+            "/etc/os-release",
+            "../usr/lib/os-release",
+        ))?
         .provides(Dependency::eq("system-release", "1.0"))
         .requires(Dependency::any("demo-filesystem"));
 
     let mut hello = builder("demo-hello", "1.0", arch, "The demo image's entry point");
     hello
         .with_file_contents(HELLO, opts("/usr/bin/demo-hello", 0o755))?
-        .with_dir_entry(FileOptions::dir("/var/lib/demo").permissions(0o700).user("demo").group("demo"))?
+        .with_dir_entry(
+            FileOptions::dir("/var/lib/demo")
+                .permissions(0o700)
+                .user("demo")
+                .group("demo"),
+        )?
         .requires(Dependency::greater_eq("demo-setup", "1.0"))
         .requires(Dependency::any("system-release"))
         .requires(Dependency::any("/etc/os-release"));
 
-    [filesystem, setup, release, hello].iter_mut().map(|b| b.build()).collect()
+    [filesystem, setup, release, hello]
+        .iter_mut()
+        .map(|b| b.build())
+        .collect()
 }
 
 fn rpm_error(path: &Path) -> impl FnOnce(rpm::Error) -> RepoError + '_ {
-    move |e| RepoError::Rpm { path: path.to_path_buf(), reason: e.to_string() }
+    move |e| RepoError::Rpm {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    }
 }
 
 /// Write `root/{arch}/Packages/*.rpm` and `root/{arch}/repodata/` for every demo arch.

@@ -22,17 +22,26 @@ pub fn fetch(pool: &Pool, packages: &[PkgId]) -> Result<Vec<PathBuf>, FetchError
         .par_iter()
         .map(|&id| {
             let pkg = pool.get(id);
-            let repo = pkg.repo.ok_or_else(|| FetchError::NoRepo { nevra: pkg.nevra() })?;
+            let repo = pkg
+                .repo
+                .ok_or_else(|| FetchError::NoRepo { nevra: pkg.nevra() })?;
             let path = pool.repos[repo.0 as usize].root.join(&pkg.location);
             if !path.is_file() {
                 let source = RepoError::NotFound {
                     repo: pool.repos[repo.0 as usize].name.clone(),
                     location: path.display().to_string(),
                 };
-                return Err(FetchError::Package { nevra: pkg.nevra(), source });
+                return Err(FetchError::Package {
+                    nevra: pkg.nevra(),
+                    source,
+                });
             }
-            verify_checksum(&path, &pkg.checksum.0, &pkg.checksum.1)
-                .map_err(|source| FetchError::Package { nevra: pkg.nevra(), source })?;
+            verify_checksum(&path, &pkg.checksum.0, &pkg.checksum.1).map_err(|source| {
+                FetchError::Package {
+                    nevra: pkg.nevra(),
+                    source,
+                }
+            })?;
             Ok(path)
         })
         .collect()

@@ -10,7 +10,11 @@ use rootsmith::image::Format;
 use rootsmith::repo::RepoSource;
 
 #[derive(Parser)]
-#[command(name = "rootsmith", version, about = "Compose container images for RPM-based distributions")]
+#[command(
+    name = "rootsmith",
+    version,
+    about = "Compose container images for RPM-based distributions"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -84,9 +88,10 @@ struct Input {
 
 fn parse_repo(s: &str) -> Result<RepoSource, String> {
     match s.split_once('=') {
-        Some((name, url)) if !name.is_empty() && !url.is_empty() => {
-            Ok(RepoSource { name: name.to_string(), baseurl: url.to_string() })
-        }
+        Some((name, url)) if !name.is_empty() && !url.is_empty() => Ok(RepoSource {
+            name: name.to_string(),
+            baseurl: url.to_string(),
+        }),
         _ => Err(format!("{s:?} is not NAME=URL_OR_PATH")),
     }
 }
@@ -104,22 +109,52 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode, EngineError> {
     match command {
-        Command::Compose { config, out, arches, json } => {
+        Command::Compose {
+            config,
+            out,
+            arches,
+            json,
+        } => {
             let report = engine::compose(&config, &out, &arches, &Progress::new(json))?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report).expect("report serializes"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).expect("report serializes")
+                );
             }
             let failed = report.failed();
             if failed > 0 {
-                return Err(EngineError::ComposeFailed { failed, total: report.images.len() });
+                return Err(EngineError::ComposeFailed {
+                    failed,
+                    total: report.images.len(),
+                });
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Build { input, format, output, name, tag, cmd } => {
+        Command::Build {
+            input,
+            format,
+            output,
+            name,
+            tag,
+            cmd,
+        } => {
             let (kickstart, selection) = input.selection()?;
-            let pool = engine::pool_for(kickstart.as_ref(), &input.repo_sources(), &input.arch, &input.releasever)?;
+            let pool = engine::pool_for(
+                kickstart.as_ref(),
+                &input.repo_sources(),
+                &selection,
+                &input.arch,
+                &input.releasever,
+            )?;
             let name = name
-                .or_else(|| input.kickstart.as_ref().and_then(|k| k.file_stem()).map(|s| s.to_string_lossy().into_owned()))
+                .or_else(|| {
+                    input
+                        .kickstart
+                        .as_ref()
+                        .and_then(|k| k.file_stem())
+                        .map(|s| s.to_string_lossy().into_owned())
+                })
                 .unwrap_or_else(|| "rootsmith".into());
             let request = ImageRequest {
                 selection,
@@ -127,7 +162,9 @@ fn run(command: Command) -> Result<ExitCode, EngineError> {
                 tag,
                 arch: input.arch.clone(),
                 cmd,
-                env: vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()],
+                env: vec![
+                    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+                ],
                 format,
             };
             let built = engine::build_to_file(&pool, &request, &output, &Progress::new(false))?;
@@ -136,7 +173,13 @@ fn run(command: Command) -> Result<ExitCode, EngineError> {
         }
         Command::Resolve { input } => {
             let (kickstart, selection) = input.selection()?;
-            let pool = engine::pool_for(kickstart.as_ref(), &input.repo_sources(), &input.arch, &input.releasever)?;
+            let pool = engine::pool_for(
+                kickstart.as_ref(),
+                &input.repo_sources(),
+                &selection,
+                &input.arch,
+                &input.releasever,
+            )?;
             let progress = Progress::new(true);
             let ids = engine::resolve(&pool, &selection, &progress.task("resolve"))?;
             let mut lines: Vec<String> = ids.iter().map(|&id| pool.get(id).nevra()).collect();
@@ -162,8 +205,11 @@ impl Input {
             }
             None => (None, Selection::from_specs(&self.specs)),
         };
-        selection.exclude.extend(self.excludes.iter().cloned());
-        selection.weak_deps &= !self.no_weak_deps;
+        selection
+            .request
+            .exclude
+            .extend(self.excludes.iter().cloned());
+        selection.request.weak_deps &= !self.no_weak_deps;
         Ok((kickstart, selection))
     }
 
@@ -171,7 +217,9 @@ impl Input {
         let cwd = std::path::Path::new(".");
         self.repos
             .iter()
-            .map(|r| rootsmith::plan::repo_source(&r.name, &r.baseurl, &self.arch, &self.releasever, cwd))
+            .map(|r| {
+                rootsmith::plan::repo_source(&r.name, &r.baseurl, &self.arch, &self.releasever, cwd)
+            })
             .collect()
     }
 }

@@ -13,7 +13,10 @@ pub enum PlanError {
     #[error(transparent)]
     Kickstart(#[from] KickstartError),
     #[error("--arch {arch} is not one of the compose's arches ({})", configured.join(", "))]
-    UnknownArch { arch: String, configured: Vec<String> },
+    UnknownArch {
+        arch: String,
+        configured: Vec<String>,
+    },
     #[error("image {image}: no repository is configured (neither in the compose config nor in {})", kickstart.display())]
     NoRepos { image: String, kickstart: PathBuf },
 }
@@ -34,7 +37,9 @@ pub struct Task {
 
 /// `$basearch`, `$arch` and `$releasever` as dnf substitutes them.
 pub fn substitute(s: &str, arch: &str, releasever: &str) -> String {
-    s.replace("$basearch", arch).replace("$arch", arch).replace("$releasever", releasever)
+    s.replace("$basearch", arch)
+        .replace("$arch", arch)
+        .replace("$releasever", releasever)
 }
 
 /// A baseurl that is a plain relative path is taken relative to `base`.
@@ -47,26 +52,50 @@ pub fn anchor_baseurl(url: &str, base: &Path) -> String {
 }
 
 /// A configured repository for `arch`: variables substituted, a relative path anchored at `base`.
-pub fn repo_source(name: &str, baseurl: &str, arch: &str, releasever: &str, base: &Path) -> RepoSource {
-    RepoSource { name: name.to_string(), baseurl: anchor_baseurl(&substitute(baseurl, arch, releasever), base) }
+pub fn repo_source(
+    name: &str,
+    baseurl: &str,
+    arch: &str,
+    releasever: &str,
+    base: &Path,
+) -> RepoSource {
+    RepoSource {
+        name: name.to_string(),
+        baseurl: anchor_baseurl(&substitute(baseurl, arch, releasever), base),
+    }
 }
 
 /// Repo lines of a kickstart as sources for `arch`; relative paths are relative to the kickstart.
 pub fn kickstart_repos(repos: &[RepoLine], arch: &str, releasever: &str) -> Vec<RepoSource> {
     repos
         .iter()
-        .map(|r| repo_source(&r.name, &r.baseurl, arch, releasever, r.place.file.parent().unwrap_or(Path::new("."))))
+        .map(|r| {
+            repo_source(
+                &r.name,
+                &r.baseurl,
+                arch,
+                releasever,
+                r.place.file.parent().unwrap_or(Path::new(".")),
+            )
+        })
         .collect()
 }
 
 pub fn plan(config: &ComposeConfig, only_arches: &[String]) -> Result<Vec<Task>, PlanError> {
     for arch in only_arches {
         if !config.compose.arches.contains(arch) {
-            return Err(PlanError::UnknownArch { arch: arch.clone(), configured: config.compose.arches.clone() });
+            return Err(PlanError::UnknownArch {
+                arch: arch.clone(),
+                configured: config.compose.arches.clone(),
+            });
         }
     }
-    let arches: Vec<&String> =
-        config.compose.arches.iter().filter(|a| only_arches.is_empty() || only_arches.contains(a)).collect();
+    let arches: Vec<&String> = config
+        .compose
+        .arches
+        .iter()
+        .filter(|a| only_arches.is_empty() || only_arches.contains(a))
+        .collect();
     let releasever = config.releasever();
     let product = &config.product;
     let mut tasks = Vec::new();
@@ -77,10 +106,17 @@ pub fn plan(config: &ComposeConfig, only_arches: &[String]) -> Result<Vec<Task>,
             let repos = if config.repos.is_empty() {
                 kickstart_repos(&kickstart.repos, arch, releasever)
             } else {
-                config.repos.iter().map(|r| repo_source(&r.name, &r.baseurl, arch, releasever, &config.base_dir)).collect()
+                config
+                    .repos
+                    .iter()
+                    .map(|r| repo_source(&r.name, &r.baseurl, arch, releasever, &config.base_dir))
+                    .collect()
             };
             if repos.is_empty() {
-                return Err(PlanError::NoRepos { image: image.name.clone(), kickstart: ks_path });
+                return Err(PlanError::NoRepos {
+                    image: image.name.clone(),
+                    kickstart: ks_path,
+                });
             }
             let file = image
                 .output
@@ -112,7 +148,10 @@ mod tests {
 
     #[test]
     fn substitutes_like_dnf() {
-        assert_eq!(substitute("http://m/$releasever/os/$basearch/", "aarch64", "24.03"), "http://m/24.03/os/aarch64/");
+        assert_eq!(
+            substitute("http://m/$releasever/os/$basearch/", "aarch64", "24.03"),
+            "http://m/24.03/os/aarch64/"
+        );
         assert_eq!(anchor_baseurl("repo/x", Path::new("/c")), "/c/repo/x");
         assert_eq!(anchor_baseurl("file:///r", Path::new("/c")), "file:///r");
     }

@@ -224,7 +224,11 @@ fn unknown_package() {
     );
     let tmp = support::tempdir();
     let ks = tmp.path().join("unknown.ks");
-    fs::write(&ks, "%packages\nts-app\nts-no-such-package\n%end\n").unwrap();
+    fs::write(
+        &ks,
+        "%packages --nocore\nts-app\nts-no-such-package\n%end\n",
+    )
+    .unwrap();
     support::assert_clean_failure(&resolve_ks(&ks, &repo), &["ts-no-such-package"]);
     build_fails(&["ts-no-such-package"], &repo, &["ts-no-such-package"]);
 }
@@ -306,7 +310,7 @@ fn compose_unknown_package() {
     let tmp = support::tempdir();
     let (run, out) = bad_compose(
         tmp.path(),
-        "%packages\nts-app\nts-no-such-package\n%end\n",
+        "%packages --nocore\nts-app\nts-no-such-package\n%end\n",
         &format!("file://{}/$basearch", d.dir.display()),
     );
     support::assert_clean_failure(&run, &["ts-no-such-package"]);
@@ -320,7 +324,7 @@ fn compose_unsolvable() {
     let tmp = support::tempdir();
     let (run, out) = bad_compose(
         tmp.path(),
-        "%packages\nts-broken\n%end\n",
+        "%packages --nocore\nts-broken\n%end\n",
         &format!("file://{}/$basearch", d.dir.display()),
     );
     support::assert_clean_failure(&run, &["ts-broken"]);
@@ -332,7 +336,7 @@ fn compose_missing_repo_dir() {
     let tmp = support::tempdir();
     let (run, out) = bad_compose(
         tmp.path(),
-        "%packages\nts-app\n%end\n",
+        "%packages --nocore\nts-app\n%end\n",
         &format!("file://{}/no-such-repo/$basearch", tmp.path().display()),
     );
     support::assert_clean_failure(&run, &["no-such-repo"]);

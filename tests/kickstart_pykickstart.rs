@@ -6,9 +6,9 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::*;
 use rootsmith::config::Kickstart;
 use serde_json::{json, Value};
+use support::*;
 
 const PYKICKSTART: &str = r#"
 import sys, json
@@ -29,13 +29,25 @@ print(json.dumps({
 "#;
 
 fn venv_python() -> PathBuf {
-    let cache = std::env::var_os("ROOTSMITH_TEST_DEPS").map(PathBuf::from).unwrap_or_else(|| manifest_dir().join("target/test-deps"));
+    let cache = std::env::var_os("ROOTSMITH_TEST_DEPS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir().join("target/test-deps"));
     cache.join("venv/bin/python")
 }
 
 fn pykickstart(path: &Path) -> Value {
-    let out = Command::new(venv_python()).arg("-c").arg(PYKICKSTART).arg(path).output().expect("run pykickstart");
-    assert!(out.status.success(), "pykickstart failed on {}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(venv_python())
+        .arg("-c")
+        .arg(PYKICKSTART)
+        .arg(path)
+        .output()
+        .expect("run pykickstart");
+    assert!(
+        out.status.success(),
+        "pykickstart failed on {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("pykickstart json")
 }
 
@@ -46,14 +58,18 @@ fn ours(path: &Path) -> Value {
         v.sort();
         v
     };
-    let mut repos: Vec<[String; 2]> = ks.repos.iter().map(|r| [r.name.clone(), r.baseurl.clone()]).collect();
+    let mut repos: Vec<[String; 2]> = ks
+        .repos
+        .iter()
+        .map(|r| [r.name.clone(), r.baseurl.clone()])
+        .collect();
     repos.sort();
     json!({
         "packages": sorted(&ks.packages.packages),
         "groups": sorted(&ks.packages.groups),
         "excluded_packages": sorted(&ks.packages.excluded_packages),
         "excluded_groups": sorted(&ks.packages.excluded_groups),
-        "exclude_weakdeps": ks.packages.exclude_weakdeps,
+        "exclude_weakdeps": ks.packages.options.exclude_weakdeps,
         "environment": ks.packages.environment,
         "repos": repos,
     })
@@ -62,11 +78,23 @@ fn ours(path: &Path) -> Value {
 #[test]
 fn kickstarts_parse_as_pykickstart_parses_them() {
     if !venv_python().exists() {
-        return not_run("kickstarts_parse_as_pykickstart_parses_them", "pykickstart venv missing (run scripts/install-test-deps.sh)");
+        return not_run(
+            "kickstarts_parse_as_pykickstart_parses_them",
+            "pykickstart venv missing (run scripts/install-test-deps.sh)",
+        );
     }
-    let cases = ["tests/kickstarts/merge-main.ks", "tests/kickstarts/merge-common.ks", "tests/distro/ts.ks", "kickstarts/demo.ks"];
+    let cases = [
+        "tests/kickstarts/merge-main.ks",
+        "tests/kickstarts/merge-common.ks",
+        "tests/distro/ts.ks",
+        "kickstarts/demo.ks",
+    ];
     for case in cases {
         let path = manifest_dir().join(case);
-        assert_eq!(ours(&path), pykickstart(&path), "{case}: rootsmith and pykickstart disagree");
+        assert_eq!(
+            ours(&path),
+            pykickstart(&path),
+            "{case}: rootsmith and pykickstart disagree"
+        );
     }
 }

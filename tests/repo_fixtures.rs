@@ -44,8 +44,12 @@ json.dump(sorted(out), sys.stdout)
 fn cs9_baseos_matches_elementtree_reading() {
     let t = "cs9_baseos_matches_elementtree_reading";
     let root = need!(t, shared_fixture("repos/cs9-baseos-2022"));
-    let source = RepoSource { name: "baseos".into(), baseurl: root.display().to_string() };
-    let repo = load_repo(&source, "x86_64").expect("BaseOS loads");
+    let source = RepoSource {
+        name: "baseos".into(),
+        baseurl: root.display().to_string(),
+    };
+    let arch = rootsmith::rpm::ArchPolicy::new("x86_64", false).expect("a known arch");
+    let repo = load_repo(&source, &arch).expect("BaseOS loads");
     let mut ours: Vec<String> = repo
         .packages
         .iter()
@@ -58,15 +62,31 @@ fn cs9_baseos_matches_elementtree_reading() {
         })
         .collect();
     ours.sort();
-    let theirs: Vec<String> = serde_json::from_value(run_python(ELEMENTTREE_READING, &serde_json::json!({ "repo": root })))
-        .unwrap();
+    let theirs: Vec<String> = serde_json::from_value(run_python(
+        ELEMENTTREE_READING,
+        &serde_json::json!({ "repo": root }),
+    ))
+    .unwrap();
     assert_eq!(ours.len(), theirs.len(), "package count");
-    let differ: Vec<_> = ours.iter().zip(&theirs).filter(|(a, b)| a != b).take(5).collect();
+    let differ: Vec<_> = ours
+        .iter()
+        .zip(&theirs)
+        .filter(|(a, b)| a != b)
+        .take(5)
+        .collect();
     assert!(differ.is_empty(), "rootsmith vs ElementTree: {differ:#?}");
 
-    let core = repo.groups.iter().find(|g| g.id == "core").expect("comps has @core");
+    let core = repo
+        .comps
+        .groups
+        .iter()
+        .find(|g| g.id == "core")
+        .expect("comps has @core");
     assert!(core.mandatory.iter().any(|p| p == "bash"));
-    assert!(repo.packages.iter().all(|p| p.location.starts_with("Packages/")));
+    assert!(repo
+        .packages
+        .iter()
+        .all(|p| p.location.starts_with("Packages/")));
 }
 
 /// NEVRAs of the x86_64/noarch packages, and the providers of a few
@@ -95,19 +115,41 @@ fn appstream_and_baseos_pool_matches_libsolv() {
     let t = "appstream_and_baseos_pool_matches_libsolv";
     need!(t, python3_solv());
     let f = need!(t, fixture_pool(&["cs9-baseos-2022", "cs9-appstream-2025"]));
-    let capabilities = ["/bin/sh", "libc.so.6()(64bit)", "python3", "java-headless", "perl(strict)"];
+    let capabilities = [
+        "/bin/sh",
+        "libc.so.6()(64bit)",
+        "python3",
+        "java-headless",
+        "perl(strict)",
+    ];
     let job = serde_json::json!({ "primary": f.primaries, "capabilities": capabilities });
     let theirs = run_python(LIBSOLV_READING, &job);
     let strings = |v: &serde_json::Value| -> BTreeSet<String> {
-        v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect()
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
     };
     let ours: BTreeSet<String> = f.pool.packages.iter().map(|p| p.nevra()).collect();
     let want = strings(&theirs["nevras"]);
     let only_ours: Vec<_> = ours.difference(&want).take(5).collect();
     let only_libsolv: Vec<_> = want.difference(&ours).take(5).collect();
-    assert!(only_ours.is_empty() && only_libsolv.is_empty(), "only ours {only_ours:?}, only libsolv {only_libsolv:?}");
+    assert!(
+        only_ours.is_empty() && only_libsolv.is_empty(),
+        "only ours {only_ours:?}, only libsolv {only_libsolv:?}"
+    );
     for cap in capabilities {
-        let ours: BTreeSet<String> = f.pool.providers(&Dep::parse(cap)).iter().map(|&id| f.pool.get(id).nevra()).collect();
-        assert_eq!(ours, strings(&theirs["providers"][cap]), "providers of {cap}");
+        let ours: BTreeSet<String> = f
+            .pool
+            .providers(&Dep::parse(cap))
+            .iter()
+            .map(|&id| f.pool.get(id).nevra())
+            .collect();
+        assert_eq!(
+            ours,
+            strings(&theirs["providers"][cap]),
+            "providers of {cap}"
+        );
     }
 }

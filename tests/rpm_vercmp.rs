@@ -22,7 +22,11 @@ fn vectors(file: &str) -> Result<Vec<(String, String, i32)>, support::Skip> {
             let cols: Vec<&str> = l.split('\t').collect();
             match cols.as_slice() {
                 [a, b, want] => (a.to_string(), b.to_string(), want.trim().parse().unwrap()),
-                _ => panic!("{}:{}: not a<TAB>b<TAB>expected: {l:?}", path.display(), i + 1),
+                _ => panic!(
+                    "{}:{}: not a<TAB>b<TAB>expected: {l:?}",
+                    path.display(),
+                    i + 1
+                ),
             }
         })
         .collect())
@@ -42,9 +46,20 @@ fn check_vectors(test: &str, file: &str, expected_rows: usize) {
     let wrong: Vec<String> = rows
         .iter()
         .filter(|(a, b, want)| sign(rpmvercmp(a, b)) != *want)
-        .map(|(a, b, want)| format!("rpmvercmp({a:?}, {b:?}) = {}, rpm says {want}", sign(rpmvercmp(a, b))))
+        .map(|(a, b, want)| {
+            format!(
+                "rpmvercmp({a:?}, {b:?}) = {}, rpm says {want}",
+                sign(rpmvercmp(a, b))
+            )
+        })
         .collect();
-    assert!(wrong.is_empty(), "{} of {} differ:\n{}", wrong.len(), rows.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {} differ:\n{}",
+        wrong.len(),
+        rows.len(),
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -77,10 +92,19 @@ fn range_overlap_matches_librpm() {
     need!(t, system_python_module("rpm"));
     let ops = ["<", "<=", "=", ">=", ">", ""];
     let evrs = |a: &str, b: &str| {
-        [a.to_string(), format!("{a}-{b}"), format!("1:{a}"), format!("{a}-1"), format!("2:{b}-{a}")]
+        [
+            a.to_string(),
+            format!("{a}-{b}"),
+            format!("1:{a}"),
+            format!("{a}-1"),
+            format!("2:{b}-{a}"),
+        ]
     };
     let mut pairs: Vec<((&str, String), (&str, String))> = Vec::new();
-    for (a, b, _) in rows.iter().filter(|(a, b, _)| !a.is_empty() && !b.is_empty() && !a.contains('-') && !b.contains('-')) {
+    for (a, b, _) in rows
+        .iter()
+        .filter(|(a, b, _)| !a.is_empty() && !b.is_empty() && !a.contains('-') && !b.contains('-'))
+    {
         for (x, y) in evrs(a, b).iter().zip(evrs(b, a).iter().rev()) {
             for req in ops {
                 for prov in ops {
@@ -99,9 +123,18 @@ fn range_overlap_matches_librpm() {
     for (pair, want) in pairs.iter().zip(theirs.as_array().unwrap()) {
         let ours = dep(&pair.0).ranges_overlap(&dep(&pair.1));
         if Some(ours) != want.as_bool() {
-            wrong.push(format!("x {} {} vs x {} {}: ours {ours}, librpm {want}", pair.0 .0, pair.0 .1, pair.1 .0, pair.1 .1));
+            wrong.push(format!(
+                "x {} {} vs x {} {}: ours {ours}, librpm {want}",
+                pair.0 .0, pair.0 .1, pair.1 .0, pair.1 .1
+            ));
         }
     }
     eprintln!("{} range pairs compared with librpm", pairs.len());
-    assert!(wrong.is_empty(), "{} of {} differ:\n{}", wrong.len(), pairs.len(), wrong[..wrong.len().min(40)].join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {} differ:\n{}",
+        wrong.len(),
+        pairs.len(),
+        wrong[..wrong.len().min(40)].join("\n")
+    );
 }

@@ -7,7 +7,10 @@
 
 mod support;
 
-use rootsmith::rpmdb::{file_state, installed_header_blob, write_rpmdb, write_rpmdb_with, InstalledPackage, KeyByteOrder, Transaction};
+use rootsmith::rpmdb::{
+    file_state, installed_header_blob, write_rpmdb, write_rpmdb_with, InstalledPackage,
+    KeyByteOrder, Transaction,
+};
 use rpm::{BuildConfig, CompressionType, Dependency, FileOptions, PackageBuilder};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -216,9 +219,16 @@ fn nevra_of(md: &rpm::PackageMetadata) -> String {
 fn blob_tag(blob: &[u8], tag: u32) -> Option<&[u8]> {
     let be = |at: usize| u32::from_be_bytes(blob[at..at + 4].try_into().unwrap()) as usize;
     let (entries, store) = (be(0), 8 + 16 * be(0));
-    let offsets: Vec<(usize, usize)> = (0..entries).map(|i| (be(8 + 16 * i), be(8 + 16 * i + 8))).collect();
+    let offsets: Vec<(usize, usize)> = (0..entries)
+        .map(|i| (be(8 + 16 * i), be(8 + 16 * i + 8)))
+        .collect();
     let &(_, offset) = offsets.iter().skip(1).find(|(t, _)| *t == tag as usize)?;
-    let end = offsets.iter().map(|&(_, o)| o).filter(|&o| o > offset).min().map_or(blob.len(), |o| store + o);
+    let end = offsets
+        .iter()
+        .map(|&(_, o)| o)
+        .filter(|&o| o > offset)
+        .min()
+        .map_or(blob.len(), |o| store + o);
     Some(&blob[store + offset..end])
 }
 
@@ -230,7 +240,9 @@ fn blob_string(blob: &[u8], tag: u32) -> Option<String> {
 }
 
 fn blob_u32(blob: &[u8], tag: u32) -> Option<u32> {
-    Some(u32::from_be_bytes(blob_tag(blob, tag)?[..4].try_into().unwrap()))
+    Some(u32::from_be_bytes(
+        blob_tag(blob, tag)?[..4].try_into().unwrap(),
+    ))
 }
 
 fn blob_nevra(blob: &[u8]) -> String {
@@ -294,7 +306,9 @@ fn dump_db(db: &Path) -> DbDump {
         .unwrap();
     for table in tables {
         let mut st = conn
-            .prepare(&format!("SELECT typeof(key), CAST(key AS BLOB), hnum, idx FROM '{table}' ORDER BY rowid"))
+            .prepare(&format!(
+                "SELECT typeof(key), CAST(key AS BLOB), hnum, idx FROM '{table}' ORDER BY rowid"
+            ))
             .unwrap();
         let rows = st
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
@@ -383,7 +397,11 @@ fn compare_with_rpm_justdb(
             );
         }
     }
-    assert_eq!(ours.indexes.keys().collect::<Vec<_>>(), real.indexes.keys().collect::<Vec<_>>(), "{label}: index tables");
+    assert_eq!(
+        ours.indexes.keys().collect::<Vec<_>>(),
+        real.indexes.keys().collect::<Vec<_>>(),
+        "{label}: index tables"
+    );
     for (table, rows) in &real.indexes {
         assert_eq!(&ours.indexes[table], rows, "{label}: index {table} differs");
     }
@@ -892,7 +910,12 @@ fn errors_name_the_package() {
 
     let v3 = need!("errors_name_the_package", fixtures()).join("hello-1.0-1.x86_64.rpm-v3");
     let md = rpm::PackageMetadata::open(&v3).unwrap_or_else(|e| panic!("{}: {e}", v3.display()));
-    let err = write_rpmdb(&work.path().join("y.sqlite"), &[InstalledPackage::new(&md)], 1).unwrap_err();
+    let err = write_rpmdb(
+        &work.path().join("y.sqlite"),
+        &[InstalledPackage::new(&md)],
+        1,
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("hello-1.0-1.x86_64"), "{err}");
 }
 

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use rootsmith::repo::Pool;
 use rootsmith::rpm::Dep;
-use rootsmith::solve::{solve, Request, SolveError, Spec};
+use rootsmith::solve::{solve, Request, SolveError};
 use support::fixtures::{fixture_pool, python3_solv, run_python, FixturePool};
 use support::Skip;
 
@@ -55,7 +55,11 @@ fn libsolv(
         "exclude": exclude, "repeat": 1,
     });
     let strings = |v: &serde_json::Value| -> Vec<String> {
-        v.as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect()
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_string())
+            .collect()
     };
     run_python(LIBSOLV_REF, &job)
         .as_array()
@@ -91,11 +95,10 @@ fn try_ours_excluding(
     weak: bool,
     exclude: &[String],
 ) -> Result<BTreeSet<String>, SolveError> {
-    let install = names.iter().map(|n| Spec::parse(n)).collect();
     let req = Request {
-        install,
         exclude: exclude.to_vec(),
         weak_deps: weak,
+        ..Request::specs(names)
     };
     Ok(solve(pool, &req)?
         .packages
@@ -187,7 +190,13 @@ fn check_error(pool: &Pool, error: &str) -> Option<String> {
     let mut causes = 0;
     for cause in summary.split("; ") {
         if let Some(rest) = cause.strip_prefix("nothing provides ") {
-            let (what, by) = rest.split_once(" needed by ")?;
+            // "X needed by P needed by Q … (requested as 'spec')"
+            let (what, chain) = rest.split_once(" needed by ")?;
+            let by = chain
+                .split(" needed by ")
+                .next()?
+                .split(" (requested as")
+                .next()?;
             let dep = Dep::parse(what);
             let implicit = pool
                 .by_name(&dep.name)
@@ -297,9 +306,8 @@ fn exclude_failure_is_explained() {
         .to_string();
     eprintln!("ours: {e}\nlibsolv: {:?}", theirs.problems);
     // Several requirements of NetworkManager point at the library; any names it.
-    let expected = "needed by NetworkManager-1:1.36.0-0.7.el9.x86_64 is provided only by excluded \
-        packages (NetworkManager-libnm-1:1.36.0-0.7.el9.x86_64: it matches the exclude pattern \
-        'NetworkManager-libnm')";
+    let expected = "needed by NetworkManager-1:1.36.0-0.7.el9.x86_64; it is provided only by excluded \
+        packages: NetworkManager-libnm-1:1.36.0-0.7.el9.x86_64 (excluded by the pattern 'NetworkManager-libnm')";
     assert!(e.contains(expected), "{e}");
 }
 

@@ -9,7 +9,10 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum ComposeConfigError {
     #[error("{}: cannot read compose config: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}: {reason}", path.display())]
     Invalid { path: PathBuf, reason: String },
 }
@@ -93,10 +96,16 @@ pub struct ComposeConfig {
 
 impl ComposeConfig {
     pub fn load(path: &Path) -> Result<ComposeConfig, ComposeConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ComposeConfigError::Read { path: path.to_path_buf(), source })?;
-        let invalid = |reason: String| ComposeConfigError::Invalid { path: path.to_path_buf(), reason };
-        let mut config: ComposeConfig = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        let text = std::fs::read_to_string(path).map_err(|source| ComposeConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let invalid = |reason: String| ComposeConfigError::Invalid {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let mut config: ComposeConfig =
+            toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
         config.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         config.validate().map_err(invalid)?;
         Ok(config)
@@ -111,19 +120,27 @@ impl ComposeConfig {
         }
         for field in [&self.product.name, &self.product.version] {
             if field.is_empty() || field.contains('/') {
-                return Err(format!("product name and version must be non-empty and contain no '/': {field:?}"));
+                return Err(format!(
+                    "product name and version must be non-empty and contain no '/': {field:?}"
+                ));
             }
         }
         for image in &self.images {
             if image.output.contains('/') {
-                return Err(format!("image {}: output {:?} must be a file name", image.name, image.output));
+                return Err(format!(
+                    "image {}: output {:?} must be a file name",
+                    image.name, image.output
+                ));
             }
         }
         Ok(())
     }
 
     pub fn releasever(&self) -> &str {
-        self.compose.releasever.as_deref().unwrap_or(&self.product.version)
+        self.compose
+            .releasever
+            .as_deref()
+            .unwrap_or(&self.product.version)
     }
 
     /// A path from the config, made relative to the config's folder.

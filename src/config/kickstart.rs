@@ -11,7 +11,11 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum KickstartError {
     #[error("{}: cannot read kickstart{}: {reason}", path.display(), included_from.as_ref().map(|w| format!(" (included from {w})")).unwrap_or_default())]
-    Read { path: PathBuf, included_from: Option<Place>, reason: String },
+    Read {
+        path: PathBuf,
+        included_from: Option<Place>,
+        reason: String,
+    },
     #[error("{place}: {reason}")]
     Syntax { place: Place, reason: String },
 }
@@ -43,12 +47,46 @@ pub struct PackageSelection {
     /// Names, globs or capabilities, in first-seen order.
     pub packages: Vec<String>,
     pub groups: Vec<String>,
+    /// `@group --nodefaults` / `--optional`, by group id (the last line wins).
+    pub group_options: Vec<(String, GroupOptions)>,
     pub excluded_packages: Vec<String>,
     pub excluded_groups: Vec<String>,
     /// `@^environment`: one per kickstart, the last one wins.
     pub environment: Option<String>,
     /// Options of the last `%packages` section, as pykickstart keeps them.
+    pub options: PackagesOptions,
+}
+
+/// The `%packages` options that change what is installed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PackagesOptions {
     pub exclude_weakdeps: bool,
+    /// `--nocore`: do not add `@core`.
+    pub nocore: bool,
+    /// `--ignoremissing`: skip what matches nothing instead of failing.
+    pub ignore_missing: bool,
+    /// `--multilib`: also install the packages of compatible arches (i686 on x86_64).
+    pub multilib: bool,
+}
+
+/// How much of a group: `--nodefaults` leaves its default members out,
+/// `--optional` adds its optional ones.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GroupOptions {
+    pub nodefaults: bool,
+    pub optional: bool,
+}
+
+impl PackageSelection {
+    /// The options a `@group` line gave, or the defaults.
+    pub fn group_options(&self, id: &str) -> GroupOptions {
+        self.group_options
+            .iter()
+            .rev()
+            .find(|(g, _)| g == id)
+            .map(|(_, o)| *o)
+            .unwrap_or_default()
+    }
 }
 
 /// Something the kickstart says that rootsmith does not apply yet.
@@ -71,15 +109,11 @@ pub struct Kickstart {
     pub unapplied: Vec<Unapplied>,
 }
 
-/// `%packages` options that are understood, and those accepted but not yet applied.
-const APPLIED_PACKAGE_OPTIONS: &[&str] = &["--exclude-weakdeps", "--excludeWeakdeps"];
+/// `%packages` options accepted but not yet applied.
 const KNOWN_PACKAGE_OPTIONS: &[&str] = &[
     "--excludedocs",
-    "--ignoremissing",
-    "--nocore",
     "--inst-langs",
     "--instLangs",
-    "--multilib",
     "--ignorebroken",
     "--timeout",
     "--retries",
@@ -87,7 +121,15 @@ const KNOWN_PACKAGE_OPTIONS: &[&str] = &[
     "--nobase",
 ];
 /// Sections other than %packages; their bodies are skipped up to `%end`.
-const OTHER_SECTIONS: &[&str] = &["%pre", "%pre-install", "%post", "%onerror", "%traceback", "%addon", "%anaconda"];
+const OTHER_SECTIONS: &[&str] = &[
+    "%pre",
+    "%pre-install",
+    "%post",
+    "%onerror",
+    "%traceback",
+    "%addon",
+    "%anaconda",
+];
 
 impl Kickstart {
     pub fn load(path: &Path) -> Result<Kickstart, KickstartError> {
@@ -97,7 +139,12 @@ impl Kickstart {
         Ok(ks)
     }
 
-    fn read_file(&mut self, path: &Path, from: Option<Place>, stack: &mut Vec<PathBuf>) -> Result<(), KickstartError> {
+    fn read_file(
+        &mut self,
+        path: &Path,
+        from: Option<Place>,
+        stack: &mut Vec<PathBuf>,
+    ) -> Result<(), KickstartError> {
         let text = std::fs::read_to_string(path).map_err(|e| KickstartError::Read {
             path: path.to_path_buf(),
             included_from: from.clone(),
@@ -105,21 +152,40 @@ impl Kickstart {
         })?;
         let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         if stack.contains(&canonical) {
-            let place = from.unwrap_or(Place { file: path.to_path_buf(), line: 0 });
-            return Err(KickstartError::Syntax { place, reason: format!("{} includes itself", path.display()) });
+            let place = from.unwrap_or(Place {
+                file: path.to_path_buf(),
+                line: 0,
+            });
+            return Err(KickstartError::Syntax {
+                place,
+                reason: format!("{} includes itself", path.display()),
+            });
         }
         stack.push(canonical);
-        let mut lines = text.lines().enumerate().map(|(i, l)| (Place { file: path.to_path_buf(), line: i + 1 }, l));
+        let mut lines = text.lines().enumerate().map(|(i, l)| {
+            (
+                Place {
+                    file: path.to_path_buf(),
+                    line: i + 1,
+                },
+                l,
+            )
+        });
         while let Some((place, raw)) = lines.next() {
             let line = raw.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let words = split_words(line).map_err(|reason| KickstartError::Syntax { place: place.clone(), reason })?;
+            let words = split_words(line).map_err(|reason| KickstartError::Syntax {
+                place: place.clone(),
+                reason,
+            })?;
             let first = words[0].as_str();
             match first {
                 "%include" | "%ksappend" => {
-                    let target = words.get(1).ok_or_else(|| syntax(&place, "%include needs a file name"))?;
+                    let target = words
+                        .get(1)
+                        .ok_or_else(|| syntax(&place, "%include needs a file name"))?;
                     let target = path.parent().unwrap_or(Path::new(".")).join(target);
                     self.read_file(&target, Some(place.clone()), stack)?;
                 }
@@ -130,51 +196,84 @@ impl Kickstart {
                 }
                 s if OTHER_SECTIONS.contains(&s) => {
                     take_section(&mut lines, &place)?;
-                    self.unapplied.push(Unapplied { place, what: format!("{s} section") });
+                    self.unapplied.push(Unapplied {
+                        place,
+                        what: format!("{s} section"),
+                    });
                 }
                 "%end" => return Err(syntax(&place, "%end without an open section")),
-                s if s.starts_with('%') => return Err(syntax(&place, &format!("unknown section {s}"))),
+                s if s.starts_with('%') => {
+                    return Err(syntax(&place, &format!("unknown section {s}")))
+                }
                 "repo" => self.repos.push(parse_repo(&words, &place)?),
-                _ => self.unapplied.push(Unapplied { place, what: format!("command `{line}`") }),
+                _ => self.unapplied.push(Unapplied {
+                    place,
+                    what: format!("command `{line}`"),
+                }),
             }
         }
         stack.pop();
         Ok(())
     }
 
-    fn read_packages_options(&mut self, options: &[String], place: &Place) -> Result<bool, KickstartError> {
-        let mut exclude_weakdeps = false;
+    fn read_packages_options(
+        &mut self,
+        options: &[String],
+        place: &Place,
+    ) -> Result<PackagesOptions, KickstartError> {
+        let mut applied = PackagesOptions::default();
         for opt in options {
             let name = opt.split('=').next().unwrap_or(opt);
-            if APPLIED_PACKAGE_OPTIONS.contains(&name) {
-                exclude_weakdeps = true;
-            } else if KNOWN_PACKAGE_OPTIONS.contains(&name) {
-                self.unapplied.push(Unapplied { place: place.clone(), what: format!("%packages option {opt}") });
-            } else {
-                return Err(syntax(place, &format!("unknown %packages option {opt}")));
+            match name {
+                "--exclude-weakdeps" | "--excludeWeakdeps" => applied.exclude_weakdeps = true,
+                "--nocore" => applied.nocore = true,
+                "--ignoremissing" => applied.ignore_missing = true,
+                "--multilib" => applied.multilib = true,
+                _ if KNOWN_PACKAGE_OPTIONS.contains(&name) => self.unapplied.push(Unapplied {
+                    place: place.clone(),
+                    what: format!("%packages option {opt}"),
+                }),
+                _ => return Err(syntax(place, &format!("unknown %packages option {opt}"))),
             }
         }
-        Ok(exclude_weakdeps)
+        Ok(applied)
     }
 
     /// pykickstart's rule across sections: added = (old added − new excluded) ∪ new added;
     /// excluded = (old excluded − new added) ∪ new excluded.
-    fn merge_packages(&mut self, exclude_weakdeps: bool, body: Vec<(Place, String)>) -> Result<(), KickstartError> {
-        let mut new = PackageSelection { exclude_weakdeps, ..Default::default() };
+    fn merge_packages(
+        &mut self,
+        options: PackagesOptions,
+        body: Vec<(Place, String)>,
+    ) -> Result<(), KickstartError> {
+        let mut new = PackageSelection {
+            options,
+            ..Default::default()
+        };
         for (place, line) in body {
             if let Some(group) = line.strip_prefix("-@") {
                 new.excluded_groups.push(group_id(group));
             } else if let Some(env) = line.strip_prefix("@^") {
                 new.environment = Some(group_id(env));
-                self.unapplied.push(Unapplied { place, what: format!("environment `{line}` (comps environments)") });
             } else if let Some(rest) = line.strip_prefix('@') {
                 let id = group_id(rest);
                 if id.is_empty() {
                     return Err(syntax(&place, "a group line needs a group id"));
                 }
-                if rest.split_whitespace().skip(1).any(|o| o != "--nodefaults") {
-                    self.unapplied.push(Unapplied { place, what: format!("group options in `{line}`") });
+                let mut options = GroupOptions::default();
+                for opt in rest.split_whitespace().skip(1) {
+                    match opt {
+                        "--nodefaults" => options.nodefaults = true,
+                        "--optional" => options.optional = true,
+                        other => {
+                            return Err(syntax(
+                                &place,
+                                &format!("unknown group option {other} in `{line}`"),
+                            ))
+                        }
+                    }
                 }
+                new.group_options.push((id.clone(), options));
                 new.groups.push(id);
             } else if let Some(rest) = line.strip_prefix('-') {
                 new.excluded_packages.push(rest.trim().to_string());
@@ -186,10 +285,15 @@ impl Kickstart {
         self.packages = PackageSelection {
             packages: merge_added(old.packages, &new.excluded_packages, new.packages.clone()),
             groups: merge_added(old.groups, &new.excluded_groups, new.groups.clone()),
-            excluded_packages: merge_added(old.excluded_packages, &new.packages, new.excluded_packages),
+            excluded_packages: merge_added(
+                old.excluded_packages,
+                &new.packages,
+                new.excluded_packages,
+            ),
             excluded_groups: merge_added(old.excluded_groups, &new.groups, new.excluded_groups),
+            group_options: [old.group_options, new.group_options].concat(),
             environment: new.environment.or(old.environment),
-            exclude_weakdeps: new.exclude_weakdeps,
+            options: new.options,
         };
         Ok(())
     }
@@ -206,11 +310,17 @@ fn merge_added(old: Vec<String>, removed: &[String], added: Vec<String>) -> Vec<
 }
 
 fn group_id(spec: &str) -> String {
-    spec.split_whitespace().next().unwrap_or_default().to_string()
+    spec.split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn syntax(place: &Place, reason: &str) -> KickstartError {
-    KickstartError::Syntax { place: place.clone(), reason: reason.to_string() }
+    KickstartError::Syntax {
+        place: place.clone(),
+        reason: reason.to_string(),
+    }
 }
 
 /// The lines of a section up to its `%end`, comments and blanks dropped.
@@ -238,18 +348,29 @@ fn parse_repo(words: &[String], place: &Place) -> Result<RepoLine, KickstartErro
     while let Some(word) = iter.next() {
         let (key, value) = match word.split_once('=') {
             Some((k, v)) => (k, v.to_string()),
-            None if matches!(word.as_str(), "--name" | "--baseurl") => {
-                (word.as_str(), iter.next().cloned().ok_or_else(|| syntax(place, &format!("{word} needs a value")))?)
-            }
+            None if matches!(word.as_str(), "--name" | "--baseurl") => (
+                word.as_str(),
+                iter.next()
+                    .cloned()
+                    .ok_or_else(|| syntax(place, &format!("{word} needs a value")))?,
+            ),
             None => (word.as_str(), String::new()),
         };
         match key {
             "--name" => name = Some(value),
             "--baseurl" => baseurl = Some(value),
             "--mirrorlist" | "--metalink" => {
-                return Err(syntax(place, &format!("repo {key} is not supported yet; give --baseurl")))
+                return Err(syntax(
+                    place,
+                    &format!("repo {key} is not supported yet; give --baseurl"),
+                ))
             }
-            _ => return Err(syntax(place, &format!("repo option {key} is not supported yet"))),
+            _ => {
+                return Err(syntax(
+                    place,
+                    &format!("repo option {key} is not supported yet"),
+                ))
+            }
         }
     }
     Ok(RepoLine {
@@ -325,9 +446,16 @@ mod tests {
         assert_eq!(ks.packages.packages, ["bash", "kernel"]);
         assert_eq!(ks.packages.excluded_packages, ["vim"]);
         assert_eq!(ks.packages.groups, ["core"]);
-        assert!(ks.packages.exclude_weakdeps);
-        let unapplied: Vec<_> = ks.unapplied.iter().map(|u| (u.place.line, u.what.as_str())).collect();
-        assert_eq!(unapplied, [(3, "command `lang en_US.UTF-8`"), (8, "%post section")]);
+        assert!(ks.packages.options.exclude_weakdeps);
+        let unapplied: Vec<_> = ks
+            .unapplied
+            .iter()
+            .map(|u| (u.place.line, u.what.as_str()))
+            .collect();
+        assert_eq!(
+            unapplied,
+            [(3, "command `lang en_US.UTF-8`"), (8, "%post section")]
+        );
     }
 
     #[test]
@@ -338,8 +466,14 @@ mod tests {
         assert!(err.contains("a.ks:1") && err.contains("%end"), "{err}");
         let inc = write(dir.path(), "b.ks", "\n%include missing.ks\n");
         let err = Kickstart::load(&inc).unwrap_err().to_string();
-        assert!(err.contains("missing.ks") && err.contains("b.ks:2"), "{err}");
+        assert!(
+            err.contains("missing.ks") && err.contains("b.ks:2"),
+            "{err}"
+        );
         let bad = write(dir.path(), "c.ks", "repo --name='x\n");
-        assert!(Kickstart::load(&bad).unwrap_err().to_string().contains("c.ks:1"));
+        assert!(Kickstart::load(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("c.ks:1"));
     }
 }

@@ -3,5 +3,11 @@
 mod compose;
 mod kickstart;
 
-pub use compose::{ComposeConfig, ComposeConfigError, ComposeSection, ImageConfigToml, Layout, LayoutKind, Product, RepoConfig};
-pub use kickstart::{Kickstart, KickstartError, PackageSelection, Place, RepoLine, Unapplied};
+pub use compose::{
+    ComposeConfig, ComposeConfigError, ComposeSection, ImageConfigToml, Layout, LayoutKind,
+    Product, RepoConfig,
+};
+pub use kickstart::{
+    GroupOptions, Kickstart, KickstartError, PackageSelection, PackagesOptions, Place, RepoLine,
+    Unapplied,
+};

@@ -21,8 +21,9 @@ use crate::plan::{plan, PlanError, Task};
 use crate::publish::{publish_image, staging_dir, PublishError};
 use crate::repo::{load_pool, PkgId, Pool, RepoError, RepoSource};
 use crate::rootfs::{apply_owners, install_package, rpm_dbpath, RootfsError, Spool, Tree};
+use crate::rpm::ArchPolicy;
 use crate::rpmdb::{write_rpmdb, InstalledPackage, RpmdbError};
-use crate::solve::{solve, Request, SolveError, Spec};
+use crate::solve::{solve, GroupRequest, Request, SolveError};
 
 #[derive(Debug, Error)]
 pub enum EngineError {
@@ -52,64 +53,97 @@ pub enum EngineError {
     ComposeFailed { failed: usize, total: usize },
 }
 
-/// What to install: names, capabilities and groups, with exclusions.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What to install, and for which arches of the target.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Selection {
-    pub specs: Vec<String>,
-    pub groups: Vec<String>,
-    pub exclude: Vec<String>,
-    pub weak_deps: bool,
+    pub request: Request,
+    /// Install compatible arches too (`%packages --multilib`: i686 on x86_64).
+    pub multilib: bool,
 }
 
 impl Selection {
+    /// A kickstart's `%packages`, as Anaconda installs them: `@core` is
+    /// added unless `--nocore`; `-@group` leaves a group out.
     pub fn from_kickstart(p: &PackageSelection) -> Selection {
-        Selection {
-            specs: p.packages.clone(),
-            groups: p.groups.clone(),
-            exclude: p.excluded_packages.clone(),
-            weak_deps: !p.exclude_weakdeps,
+        let mut ids: Vec<&str> = p.groups.iter().map(String::as_str).collect();
+        if !p.options.nocore && !ids.contains(&"core") {
+            ids.insert(0, "core");
         }
-    }
-
-    /// Command-line SPECs: `@group`, package names and capabilities.
-    pub fn from_specs(specs: &[String]) -> Selection {
-        let (groups, specs): (Vec<&String>, Vec<&String>) = specs.iter().partition(|s| s.starts_with('@'));
-        Selection {
-            specs: specs.into_iter().cloned().collect(),
-            groups: groups.into_iter().map(|g| g.trim_start_matches(['@', '^']).to_string()).collect(),
-            exclude: Vec::new(),
-            weak_deps: true,
-        }
-    }
-
-    /// The solver request, with groups expanded to their mandatory and default packages.
-    fn request(&self, pool: &Pool, log: &TaskProgress) -> Result<Request, EngineError> {
-        let mut install: Vec<Spec> = Vec::new();
-        for id in &self.groups {
-            let group = pool.group(id).ok_or_else(|| {
-                EngineError::Selection(format!("group @{id} is not defined in the comps of any enabled repository"))
-            })?;
-            for name in group.mandatory.iter().chain(&group.default) {
-                if pool.by_name(name).is_empty() {
-                    log.warn(&format!("@{id}: package {name} is not in any enabled repository; skipped"));
-                } else if !self.exclude.iter().any(|p| glob_match(p, name)) {
-                    install.push(Spec::Name(name.clone()));
+        let mut groups: Vec<GroupRequest> = ids
+            .into_iter()
+            .filter(|id| !p.excluded_groups.iter().any(|x| x == id))
+            .map(|id| {
+                let o = p.group_options(id);
+                let implied_by = (id == "core" && !p.groups.iter().any(|g| g == "core"))
+                    .then(|| "installed because %packages has no --nocore".to_string());
+                GroupRequest {
+                    defaults: !o.nodefaults,
+                    optional: o.optional,
+                    implied_by,
+                    ..GroupRequest::new(id)
                 }
-            }
+            })
+            .collect();
+        if let Some(env) = &p.environment {
+            groups.push(GroupRequest {
+                environment: true,
+                ..GroupRequest::new(env)
+            });
         }
-        install.extend(self.specs.iter().map(|s| Spec::parse(s)));
-        Ok(Request { install, exclude: self.exclude.clone(), weak_deps: self.weak_deps })
+        Selection {
+            request: Request {
+                install: p.packages.clone(),
+                groups,
+                exclude: p.excluded_packages.clone(),
+                weak_deps: !p.options.exclude_weakdeps,
+                ignore_missing: p.options.ignore_missing,
+                ..Request::default()
+            },
+            multilib: p.options.multilib,
+        }
     }
-}
 
-fn glob_match(pattern: &str, name: &str) -> bool {
-    glob::Pattern::new(pattern).map(|p| p.matches(name)).unwrap_or(pattern == name)
+    /// Command-line SPECs: `@group`, `@^environment`, package specs.
+    pub fn from_specs(specs: &[String]) -> Selection {
+        let (groups, specs): (Vec<&String>, Vec<&String>) =
+            specs.iter().partition(|s| s.starts_with('@'));
+        let groups = groups
+            .into_iter()
+            .map(|g| match g.strip_prefix("@^") {
+                Some(env) => GroupRequest {
+                    environment: true,
+                    ..GroupRequest::new(env)
+                },
+                None => GroupRequest::new(&g[1..]),
+            })
+            .collect();
+        Selection {
+            request: Request {
+                groups,
+                ..Request::specs(&specs)
+            },
+            multilib: false,
+        }
+    }
+
+    /// The arch policy for a target arch.
+    pub fn arch_policy(&self, arch: &str) -> Result<ArchPolicy, EngineError> {
+        ArchPolicy::new(arch, self.multilib).map_err(|e| EngineError::Selection(e.to_string()))
+    }
 }
 
 /// Resolve a selection on a pool: the install set, sorted by name and arch.
-pub fn resolve(pool: &Pool, selection: &Selection, log: &TaskProgress) -> Result<Vec<PkgId>, EngineError> {
-    let request = selection.request(pool, log)?;
-    Ok(solve(pool, &request)?.packages)
+/// What the request skipped is logged.
+pub fn resolve(
+    pool: &Pool,
+    selection: &Selection,
+    log: &TaskProgress,
+) -> Result<Vec<PkgId>, EngineError> {
+    let transaction = solve(pool, &selection.request)?;
+    for note in &transaction.notes {
+        log.warn(note);
+    }
+    Ok(transaction.packages)
 }
 
 /// One image to build.
@@ -152,7 +186,11 @@ pub fn build_image(
     }
     let epoch = match crate::clock::source_date_epoch().map_err(EngineError::Environment)? {
         Some(e) => e,
-        None => headers.iter().filter_map(|h| h.get_build_time().ok()).max().unwrap_or(0),
+        None => headers
+            .iter()
+            .filter_map(|h| h.get_build_time().ok())
+            .max()
+            .unwrap_or(0),
     };
     write_database(&mut tree, &headers, epoch, scratch)?;
     for w in apply_owners(&mut tree) {
@@ -172,25 +210,50 @@ pub fn build_image(
         scratch_dir: scratch.to_path_buf(),
     };
     let archive = write_archive(&tree, &config, request.format, archive_path)?;
-    log.step(&format!("wrote {} ({} bytes)", archive_path.display(), archive.size));
-    Ok(Built { archive, packages: ids.iter().map(|&id| pool.get(id).nevra()).collect() })
+    log.step(&format!(
+        "wrote {} ({} bytes)",
+        archive_path.display(),
+        archive.size
+    ));
+    Ok(Built {
+        archive,
+        packages: ids.iter().map(|&id| pool.get(id).nevra()).collect(),
+    })
 }
 
 /// Record the installed packages in the image's own rpm database.
-fn write_database(tree: &mut Tree, headers: &[rpm::PackageMetadata], epoch: u64, scratch: &Path) -> Result<(), EngineError> {
+fn write_database(
+    tree: &mut Tree,
+    headers: &[rpm::PackageMetadata],
+    epoch: u64,
+    scratch: &Path,
+) -> Result<(), EngineError> {
     // The scratch folder is private to this image, so a fixed name cannot collide.
     let db_file = scratch.join("rpmdb.sqlite");
-    let installed: Vec<InstalledPackage> = headers.iter().map(|metadata| InstalledPackage { metadata, file_states: None }).collect();
+    let installed: Vec<InstalledPackage> = headers
+        .iter()
+        .map(|metadata| InstalledPackage {
+            metadata,
+            file_states: None,
+        })
+        .collect();
     write_rpmdb(&db_file, &installed, epoch as u32)?;
-    let mut content =
-        std::fs::File::open(&db_file).map_err(|source| RpmdbError::Io { path: db_file.clone(), source })?;
+    let mut content = std::fs::File::open(&db_file).map_err(|source| RpmdbError::Io {
+        path: db_file.clone(),
+        source,
+    })?;
     let dbpath = rpm_dbpath(tree);
     tree.add_file(&format!("{dbpath}/rpmdb.sqlite"), &mut content, 0o644)?;
     Ok(())
 }
 
 /// `rootsmith build`: one image straight to a file, atomically.
-pub fn build_to_file(pool: &Pool, request: &ImageRequest, output: &Path, progress: &Progress) -> Result<Built, EngineError> {
+pub fn build_to_file(
+    pool: &Pool,
+    request: &ImageRequest,
+    output: &Path,
+    progress: &Progress,
+) -> Result<Built, EngineError> {
     let dir = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -240,11 +303,19 @@ impl ComposeReport {
 }
 
 /// `rootsmith compose`: every image × arch of a compose config, in parallel.
-pub fn compose(config_path: &Path, out: &Path, arches: &[String], progress: &Progress) -> Result<ComposeReport, EngineError> {
+pub fn compose(
+    config_path: &Path,
+    out: &Path,
+    arches: &[String],
+    progress: &Progress,
+) -> Result<ComposeReport, EngineError> {
     let config = ComposeConfig::load(config_path)?;
     let tasks = plan(&config, arches)?;
     report_unapplied(&tasks, progress);
-    let images = tasks.par_iter().map(|task| run_task(task, out, progress)).collect();
+    let images = tasks
+        .par_iter()
+        .map(|task| run_task(task, out, progress))
+        .collect();
     Ok(ComposeReport {
         product: config.product.name.clone(),
         version: config.product.version.clone(),
@@ -256,7 +327,11 @@ pub fn compose(config_path: &Path, out: &Path, arches: &[String], progress: &Pro
 /// Each kickstart line that is not applied, once, however many tasks share the kickstart.
 fn report_unapplied(tasks: &[Task], progress: &Progress) {
     let mut seen = std::collections::HashSet::new();
-    for line in tasks.iter().flat_map(|t| &t.kickstart.unapplied).map(|u| u.to_string()) {
+    for line in tasks
+        .iter()
+        .flat_map(|t| &t.kickstart.unapplied)
+        .map(|u| u.to_string())
+    {
         if seen.insert(line.clone()) {
             progress.warn(&line);
         }
@@ -290,11 +365,20 @@ fn run_task(task: &Task, out: &Path, progress: &Progress) -> ImageReport {
     report
 }
 
-fn build_and_publish(task: &Task, out: &Path, log: &TaskProgress) -> Result<(Built, PathBuf), EngineError> {
-    let pool = load_pool(&task.repos, &task.arch)?;
-    log.step(&format!("loaded {} packages from {} repositories", pool.packages.len(), pool.repos.len()));
+fn build_and_publish(
+    task: &Task,
+    out: &Path,
+    log: &TaskProgress,
+) -> Result<(Built, PathBuf), EngineError> {
+    let selection = Selection::from_kickstart(&task.kickstart.packages);
+    let pool = load_pool(&task.repos, &selection.arch_policy(&task.arch)?)?;
+    log.step(&format!(
+        "loaded {} packages from {} repositories",
+        pool.packages.len(),
+        pool.repos.len()
+    ));
     let request = ImageRequest {
-        selection: Selection::from_kickstart(&task.kickstart.packages),
+        selection,
         name: task.image.clone(),
         tag: task.tag.clone(),
         arch: task.arch.clone(),
@@ -303,7 +387,9 @@ fn build_and_publish(task: &Task, out: &Path, log: &TaskProgress) -> Result<(Bui
         format: Format::Docker,
     };
     let staging = staging_dir(out)?;
-    let staged = staging.path().join(task.output.file_name().unwrap_or_default());
+    let staged = staging
+        .path()
+        .join(task.output.file_name().unwrap_or_default());
     let built = build_image(&pool, &request, staging.path(), &staged, log)?;
     let published = publish_image(out, &task.output, &built.archive)?;
     Ok((built, published.image))
@@ -313,16 +399,20 @@ fn build_and_publish(task: &Task, out: &Path, log: &TaskProgress) -> Result<(Bui
 pub fn pool_for(
     kickstart: Option<&Kickstart>,
     repos: &[RepoSource],
+    selection: &Selection,
     arch: &str,
     releasever: &str,
 ) -> Result<Pool, EngineError> {
+    let policy = selection.arch_policy(arch)?;
     let sources = match (repos.is_empty(), kickstart) {
         (false, _) => repos.to_vec(),
         (true, Some(ks)) => crate::plan::kickstart_repos(&ks.repos, arch, releasever),
         (true, None) => Vec::new(),
     };
     if sources.is_empty() {
-        return Err(EngineError::Selection("no repository given: use --repo NAME=URL_OR_PATH or kickstart repo lines".into()));
+        return Err(EngineError::Selection(
+            "no repository given: use --repo NAME=URL_OR_PATH or kickstart repo lines".into(),
+        ));
     }
-    Ok(load_pool(&sources, arch)?)
+    Ok(load_pool(&sources, &policy)?)
 }

@@ -21,12 +21,20 @@ impl Progress {
     pub fn task(&self, label: &str) -> TaskProgress {
         let bar = self.multi.as_ref().map(|m| {
             let bar = m.add(ProgressBar::new_spinner());
-            bar.set_style(ProgressStyle::with_template("{spinner} {prefix:.bold} {msg} [{elapsed}]").expect("static template"));
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {prefix:.bold} {msg} [{elapsed}]")
+                    .expect("static template"),
+            );
             bar.set_prefix(label.to_string());
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
-        TaskProgress { bar, label: label.to_string(), quiet: self.quiet, started: Instant::now() }
+        TaskProgress {
+            bar,
+            label: label.to_string(),
+            quiet: self.quiet,
+            started: Instant::now(),
+        }
     }
 
     pub fn warn(&self, message: &str) {
@@ -50,7 +58,11 @@ impl TaskProgress {
     pub fn step(&self, message: &str) {
         match &self.bar {
             Some(bar) => bar.set_message(message.to_string()),
-            None if !self.quiet => eprintln!("[{}] {message} ({:.1}s)", self.label, self.started.elapsed().as_secs_f64()),
+            None if !self.quiet => eprintln!(
+                "[{}] {message} ({:.1}s)",
+                self.label,
+                self.started.elapsed().as_secs_f64()
+            ),
             None => {}
         }
     }

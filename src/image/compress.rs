@@ -11,7 +11,9 @@ const PRESET: u32 = 6;
 const BLOCK_SIZE: u64 = 24 << 20;
 
 pub fn xz_writer<W: Write>(out: W) -> io::Result<XzEncoder<W>> {
-    let threads = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(1);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get() as u32)
+        .unwrap_or(1);
     let stream = MtStreamBuilder::new()
         .preset(PRESET)
         .threads(threads)

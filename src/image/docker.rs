@@ -82,9 +82,19 @@ pub fn write_docker_archive<W: Write>(tree: &Tree, config: &ImageConfig, out: W)
         variant,
         os: "linux",
         created: created.clone(),
-        config: RunConfig { env: &config.env, cmd: &config.cmd, labels: &config.labels },
-        rootfs: RootFs { kind: "layers", diff_ids: vec![format!("sha256:{diff_hex}")] },
-        history: vec![History { created, created_by: format!("rootsmith {}", env!("CARGO_PKG_VERSION")) }],
+        config: RunConfig {
+            env: &config.env,
+            cmd: &config.cmd,
+            labels: &config.labels,
+        },
+        rootfs: RootFs {
+            kind: "layers",
+            diff_ids: vec![format!("sha256:{diff_hex}")],
+        },
+        history: vec![History {
+            created,
+            created_by: format!("rootsmith {}", env!("CARGO_PKG_VERSION")),
+        }],
     })?;
     let config_name = format!("{}.json", sha256_hex(&config_json));
     let layer_name = format!("{diff_hex}/layer.tar");
@@ -103,9 +113,27 @@ pub fn write_docker_archive<W: Write>(tree: &Tree, config: &ImageConfig, out: W)
     let mtime = config.created;
     append_dir(&mut archive, &format!("{diff_hex}/"), mtime)?;
     append_file(&mut archive, &layer_name, layer_len, &mut layer, mtime)?;
-    append_file(&mut archive, &config_name, config_json.len() as u64, &mut &config_json[..], mtime)?;
-    append_file(&mut archive, "manifest.json", manifest.len() as u64, &mut &manifest[..], mtime)?;
-    append_file(&mut archive, "repositories", repositories.len() as u64, &mut &repositories[..], mtime)?;
+    append_file(
+        &mut archive,
+        &config_name,
+        config_json.len() as u64,
+        &mut &config_json[..],
+        mtime,
+    )?;
+    append_file(
+        &mut archive,
+        "manifest.json",
+        manifest.len() as u64,
+        &mut &manifest[..],
+        mtime,
+    )?;
+    append_file(
+        &mut archive,
+        "repositories",
+        repositories.len() as u64,
+        &mut &repositories[..],
+        mtime,
+    )?;
     archive.into_inner()
 }
 
@@ -126,7 +154,11 @@ fn base_header(entry_type: EntryType, mode: u32, size: u64, mtime: u64) -> Heade
 }
 
 fn append_dir<W: Write>(archive: &mut Builder<W>, name: &str, mtime: u64) -> io::Result<()> {
-    archive.append_data(&mut base_header(EntryType::Directory, 0o755, 0, mtime), name, io::empty())
+    archive.append_data(
+        &mut base_header(EntryType::Directory, 0o755, 0, mtime),
+        name,
+        io::empty(),
+    )
 }
 
 fn append_file<W: Write>(
@@ -136,6 +168,9 @@ fn append_file<W: Write>(
     data: &mut impl io::Read,
     mtime: u64,
 ) -> io::Result<()> {
-    archive.append_data(&mut base_header(EntryType::Regular, 0o644, size, mtime), name, data)
+    archive.append_data(
+        &mut base_header(EntryType::Regular, 0o644, size, mtime),
+        name,
+        data,
+    )
 }
-

@@ -13,12 +13,20 @@ pub struct HashingWriter<W: Write> {
 
 impl<W: Write> HashingWriter<W> {
     pub fn new(inner: W) -> Self {
-        HashingWriter { inner, hasher: Sha256::new(), len: 0 }
+        HashingWriter {
+            inner,
+            hasher: Sha256::new(),
+            len: 0,
+        }
     }
 
     /// The inner writer, the hex sha256 and the byte count.
     pub fn finish(self) -> (W, String, u64) {
-        (self.inner, crate::repo::hex(&self.hasher.finalize()), self.len)
+        (
+            self.inner,
+            crate::repo::hex(&self.hasher.finalize()),
+            self.len,
+        )
     }
 }
 

@@ -27,7 +27,9 @@ pub fn write_layer<W: Write>(tree: &Tree, out: W) -> io::Result<W> {
                 header.set_entry_type(EntryType::Directory);
                 builder.append_data(&mut header, dir_name(name), io::empty())?;
             }
-            NodeKind::File { blob, link_group, .. } => {
+            NodeKind::File {
+                blob, link_group, ..
+            } => {
                 if let Some(leader) = link_group.and_then(|g| link_leaders.get(&g)) {
                     header.set_entry_type(EntryType::Link);
                     builder.append_link(&mut header, name, leader)?;
@@ -46,7 +48,11 @@ pub fn write_layer<W: Write>(tree: &Tree, out: W) -> io::Result<W> {
             }
             NodeKind::CharDevice { major, minor } | NodeKind::BlockDevice { major, minor } => {
                 let char_dev = matches!(node.kind, NodeKind::CharDevice { .. });
-                header.set_entry_type(if char_dev { EntryType::Char } else { EntryType::Block });
+                header.set_entry_type(if char_dev {
+                    EntryType::Char
+                } else {
+                    EntryType::Block
+                });
                 header.set_device_major(*major)?;
                 header.set_device_minor(*minor)?;
                 builder.append_data(&mut header, name, io::empty())?;

@@ -62,23 +62,42 @@ pub fn wants_xz(path: &Path) -> bool {
 }
 
 /// Write `tree` as an image archive at `path`.
-pub fn write_archive(tree: &Tree, config: &ImageConfig, format: Format, path: &Path) -> Result<Archive, ImageError> {
-    let fail = |source| ImageError { path: path.to_path_buf(), source };
+pub fn write_archive(
+    tree: &Tree,
+    config: &ImageConfig,
+    format: Format,
+    path: &Path,
+) -> Result<Archive, ImageError> {
+    let fail = |source| ImageError {
+        path: path.to_path_buf(),
+        source,
+    };
     let file = File::create(path).map_err(fail)?;
     let hashing = HashingWriter::new(BufWriter::with_capacity(1 << 20, file));
     let hashing = if wants_xz(path) {
         let xz = compress::xz_writer(hashing).map_err(fail)?;
-        write_payload(tree, config, format, xz).and_then(|xz| xz.finish()).map_err(fail)?
+        write_payload(tree, config, format, xz)
+            .and_then(|xz| xz.finish())
+            .map_err(fail)?
     } else {
         write_payload(tree, config, format, hashing).map_err(fail)?
     };
     let (buffered, sha256, size) = hashing.finish();
     let file = buffered.into_inner().map_err(|e| fail(e.into_error()))?;
     file.sync_all().map_err(fail)?;
-    Ok(Archive { path: path.to_path_buf(), sha256, size })
+    Ok(Archive {
+        path: path.to_path_buf(),
+        sha256,
+        size,
+    })
 }
 
-fn write_payload<W: Write>(tree: &Tree, config: &ImageConfig, format: Format, out: W) -> io::Result<W> {
+fn write_payload<W: Write>(
+    tree: &Tree,
+    config: &ImageConfig,
+    format: Format,
+    out: W,
+) -> io::Result<W> {
     match format {
         Format::Docker => docker::write_docker_archive(tree, config, out),
         Format::Rootfs => layer::write_layer(tree, out),

@@ -18,8 +18,15 @@ pub struct PublishError {
     pub source: std::io::Error,
 }
 
-fn err<'a>(path: &'a Path, action: &'static str) -> impl FnOnce(std::io::Error) -> PublishError + 'a {
-    move |source| PublishError { path: path.to_path_buf(), action, source }
+fn err<'a>(
+    path: &'a Path,
+    action: &'static str,
+) -> impl FnOnce(std::io::Error) -> PublishError + 'a {
+    move |source| PublishError {
+        path: path.to_path_buf(),
+        action,
+        source,
+    }
 }
 
 /// A private folder under the output root; removed with everything left in it when dropped.
@@ -44,9 +51,17 @@ pub struct Published {
 }
 
 /// Move a staged archive to `out/relative` and write `NAME.sha256sum` beside it.
-pub fn publish_image(out: &Path, relative: &Path, archive: &Archive) -> Result<Published, PublishError> {
+pub fn publish_image(
+    out: &Path,
+    relative: &Path,
+    archive: &Archive,
+) -> Result<Published, PublishError> {
     let target = out.join(relative);
-    let name = target.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string();
     let checksum_name = format!("{name}.sha256sum");
     let staged_sum = PathBuf::from(format!("{}.sha256sum", archive.path.display()));
     let mut f = fs::File::create(&staged_sum).map_err(err(&staged_sum, "cannot write checksum"))?;
@@ -59,10 +74,16 @@ pub fn publish_image(out: &Path, relative: &Path, archive: &Archive) -> Result<P
     let final_sum = dir.join(checksum_name);
     // An old checksum must not describe the new image even for a moment.
     match fs::remove_file(&final_sum) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(err(&final_sum, "cannot replace")(e)),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(err(&final_sum, "cannot replace")(e))
+        }
         _ => {}
     }
     fs::rename(&archive.path, &target).map_err(err(&target, "cannot move the image into place"))?;
-    fs::rename(&staged_sum, &final_sum).map_err(err(&final_sum, "cannot move the checksum into place"))?;
-    Ok(Published { image: target, checksum: final_sum })
+    fs::rename(&staged_sum, &final_sum)
+        .map_err(err(&final_sum, "cannot move the checksum into place"))?;
+    Ok(Published {
+        image: target,
+        checksum: final_sum,
+    })
 }

@@ -16,7 +16,10 @@ pub fn verify_checksum(path: &Path, algorithm: &str, expected: &str) -> Result<(
         "sha384" => file_digest::<Sha384>(path)?,
         "sha512" => file_digest::<Sha512>(path)?,
         other => {
-            return Err(RepoError::UnsupportedChecksum { path: path.to_path_buf(), algorithm: other.to_string() })
+            return Err(RepoError::UnsupportedChecksum {
+                path: path.to_path_buf(),
+                algorithm: other.to_string(),
+            })
         }
     };
     if actual.eq_ignore_ascii_case(expected) {
@@ -47,24 +50,34 @@ pub fn file_digest<D: Digest + Default>(path: &Path) -> Result<String, RepoError
 
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// Open a metadata file, decompressing `.gz`, `.xz` and `.zst` on the fly.
 pub fn open_decompressed(path: &Path) -> Result<Box<dyn BufRead>, RepoError> {
     let file = File::open(path).map_err(|e| RepoError::io(path, e))?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     let reader: Box<dyn Read> = if name.ends_with(".gz") {
         Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
     } else if name.ends_with(".xz") {
-        Box::new(liblzma::read::XzDecoder::new_multi_decoder(BufReader::new(file)))
+        Box::new(liblzma::read::XzDecoder::new_multi_decoder(BufReader::new(
+            file,
+        )))
     } else if name.ends_with(".zst") {
         Box::new(zstd::stream::read::Decoder::new(file).map_err(|e| RepoError::io(path, e))?)
     } else if name.ends_with(".bz2") {
-        return Err(RepoError::UnsupportedCompression { path: path.to_path_buf(), kind: "bzip2".into() });
+        return Err(RepoError::UnsupportedCompression {
+            path: path.to_path_buf(),
+            kind: "bzip2".into(),
+        });
     } else {
         Box::new(file)
     };

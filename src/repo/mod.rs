@@ -1,8 +1,9 @@
 //! Repository metadata: repomd.xml, primary and comps, read from local paths or
 //! file:// URLs, verified against repomd's checksums, into a [`Pool`] for one arch.
 
-mod comps;
 mod compressed;
+mod comps;
+mod index;
 mod pool;
 mod primary;
 mod repomd;
@@ -13,8 +14,14 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use crate::rpm::ArchPolicy;
+
 pub use compressed::{file_digest, hex, open_decompressed, verify_checksum};
-pub use pool::{Group, Package, PkgId, Pool, RepoId, RepoInfo, Requirement};
+pub use index::{DepId, DepIndex, DepKind};
+pub use pool::{
+    Comps, Environment, Group, Package, PkgId, Pool, RepoId, RepoInfo, Requirement, DEFAULT_COST,
+    DEFAULT_PRIORITY,
+};
 pub use repomd::{DataRecord, Repomd};
 pub use write::write_repodata;
 
@@ -22,14 +29,28 @@ pub use write::write_repodata;
 pub enum RepoError {
     #[error("repository {repo}: {location} does not exist or is not a directory")]
     NotFound { repo: String, location: String },
-    #[error("repository {repo}: only local paths and file:// URLs are supported so far, not {url}")]
+    #[error(
+        "repository {repo}: only local paths and file:// URLs are supported so far, not {url}"
+    )]
     UnsupportedUrl { repo: String, url: String },
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}: malformed XML near byte {offset}: {reason}", path.display())]
-    Xml { path: PathBuf, offset: u64, reason: String },
+    Xml {
+        path: PathBuf,
+        offset: u64,
+        reason: String,
+    },
     #[error("{}: {algorithm} checksum mismatch: repomd.xml says {expected}, the file has {actual}", path.display())]
-    ChecksumMismatch { path: PathBuf, algorithm: String, expected: String, actual: String },
+    ChecksumMismatch {
+        path: PathBuf,
+        algorithm: String,
+        expected: String,
+        actual: String,
+    },
     #[error("{}: unsupported checksum type {algorithm}", path.display())]
     UnsupportedChecksum { path: PathBuf, algorithm: String },
     #[error("{}: unsupported compression {kind}", path.display())]
@@ -42,7 +63,10 @@ pub enum RepoError {
 
 impl RepoError {
     pub(crate) fn io(path: &Path, e: std::io::Error) -> RepoError {
-        RepoError::Io { path: path.to_path_buf(), source: e }
+        RepoError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        }
     }
 }
 
@@ -60,12 +84,18 @@ impl RepoSource {
         let root = if let Some(rest) = self.baseurl.strip_prefix("file://") {
             PathBuf::from(rest)
         } else if self.baseurl.contains("://") {
-            return Err(RepoError::UnsupportedUrl { repo: self.name.clone(), url: self.baseurl.clone() });
+            return Err(RepoError::UnsupportedUrl {
+                repo: self.name.clone(),
+                url: self.baseurl.clone(),
+            });
         } else {
             PathBuf::from(&self.baseurl)
         };
         if !root.is_dir() {
-            return Err(RepoError::NotFound { repo: self.name.clone(), location: self.baseurl.clone() });
+            return Err(RepoError::NotFound {
+                repo: self.name.clone(),
+                location: self.baseurl.clone(),
+            });
         }
         Ok(root)
     }
@@ -75,41 +105,46 @@ impl RepoSource {
 pub struct LoadedRepo {
     pub info: RepoInfo,
     pub packages: Vec<Package>,
-    pub groups: Vec<Group>,
+    pub comps: Comps,
 }
 
-
-/// Which package arches install on a target arch: the arch itself and noarch.
-/// (Multilib, e.g. i686 on x86_64, is not installed unless asked for; not yet supported.)
-pub fn arch_compatible(target: &str, pkg_arch: &str) -> bool {
-    pkg_arch == "noarch" || pkg_arch == target
-}
-
-/// Read one repository's metadata, keeping the packages of `arch`.
-pub fn load_repo(source: &RepoSource, arch: &str) -> Result<LoadedRepo, RepoError> {
+/// Read one repository's metadata, keeping the packages that install on `arch`.
+pub fn load_repo(source: &RepoSource, arch: &ArchPolicy) -> Result<LoadedRepo, RepoError> {
     let root = source.local_root()?;
     let repomd_path = root.join("repodata/repomd.xml");
     if !repomd_path.is_file() {
-        return Err(RepoError::NotFound { repo: source.name.clone(), location: repomd_path.display().to_string() });
+        return Err(RepoError::NotFound {
+            repo: source.name.clone(),
+            location: repomd_path.display().to_string(),
+        });
     }
     let repomd = Repomd::read(&repomd_path)?;
     let repomd_sha256 = file_digest::<sha2::Sha256>(&repomd_path)?;
 
     let primary = repomd
         .record("primary")
-        .ok_or_else(|| RepoError::NoPrimary { repo: source.name.clone(), path: repomd_path.clone() })?;
+        .ok_or_else(|| RepoError::NoPrimary {
+            repo: source.name.clone(),
+            path: repomd_path.clone(),
+        })?;
     let packages = read_verified(&root, primary, |input, path| {
-        primary::read_primary(input, path, |a| arch_compatible(arch, a))
+        primary::read_primary(input, path, |a| arch.installs(a))
     })?;
 
-    let groups = match repomd.record("group_gz").or_else(|| repomd.record("group")) {
+    let comps = match repomd.record("group_gz").or_else(|| repomd.record("group")) {
         Some(rec) => read_verified(&root, rec, comps::read_comps)?,
-        None => Vec::new(),
+        None => Comps::default(),
     };
     Ok(LoadedRepo {
-        info: RepoInfo { name: source.name.clone(), root, repomd_sha256 },
+        info: RepoInfo {
+            name: source.name.clone(),
+            root,
+            repomd_sha256,
+            priority: DEFAULT_PRIORITY,
+            cost: DEFAULT_COST,
+        },
         packages,
-        groups,
+        comps,
     })
 }
 
@@ -124,35 +159,22 @@ fn read_verified<T>(
 }
 
 /// Load every repository for `arch` into one pool; repos are read in parallel.
-pub fn load_pool(sources: &[RepoSource], arch: &str) -> Result<Pool, RepoError> {
+pub fn load_pool(sources: &[RepoSource], arch: &ArchPolicy) -> Result<Pool, RepoError> {
     use rayon::prelude::*;
-    let loaded: Vec<LoadedRepo> =
-        sources.par_iter().map(|s| load_repo(s, arch)).collect::<Result<_, _>>()?;
+    let loaded: Vec<LoadedRepo> = sources
+        .par_iter()
+        .map(|s| load_repo(s, arch))
+        .collect::<Result<_, _>>()?;
     let mut repos = Vec::new();
     let mut packages = Vec::new();
-    let mut groups: Vec<Group> = Vec::new();
+    let mut comps = Comps::default();
     for (i, repo) in loaded.into_iter().enumerate() {
         repos.push(repo.info);
         packages.extend(repo.packages.into_iter().map(|mut p| {
             p.repo = Some(RepoId(i as u32));
             p
         }));
-        merge_groups(&mut groups, repo.groups);
+        comps.merge(repo.comps);
     }
-    Ok(Pool::new(arch, repos, packages, groups))
-}
-
-/// Groups with the same id in several repos are merged (dnf does the same).
-fn merge_groups(into: &mut Vec<Group>, more: Vec<Group>) {
-    for g in more {
-        match into.iter_mut().find(|x| x.id == g.id) {
-            Some(existing) => {
-                existing.mandatory.extend(g.mandatory);
-                existing.default.extend(g.default);
-                existing.optional.extend(g.optional);
-                existing.conditional.extend(g.conditional);
-            }
-            None => into.push(g),
-        }
-    }
+    Ok(Pool::new(arch.clone(), repos, packages, comps))
 }

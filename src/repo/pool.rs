@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::rpm::{Dep, Evr};
+use super::index::DepIndex;
+use crate::rpm::{ArchPolicy, Dep, Evr};
 
 /// Index of a package in [`Pool::packages`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22,7 +23,16 @@ pub struct RepoInfo {
     pub root: PathBuf,
     /// sha256 of repomd.xml, so a compose can record exactly which metadata it used.
     pub repomd_sha256: String,
+    /// dnf's `priority`: packages of a repo with a lower value win over
+    /// newer versions elsewhere.
+    pub priority: i32,
+    /// dnf's `cost`: among equal versions, the cheaper repo's package wins.
+    pub cost: i32,
 }
+
+/// dnf's defaults for `priority` and `cost`.
+pub const DEFAULT_PRIORITY: i32 = 99;
+pub const DEFAULT_COST: i32 = 1000;
 
 /// A requirement with the flag primary.xml sets on scriptlet-time requires.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,31 +86,83 @@ pub struct Group {
     pub conditional: Vec<(String, String)>,
 }
 
+/// A comps environment (`@^id`): the groups it installs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Environment {
+    pub id: String,
+    pub name: String,
+    pub groups: Vec<String>,
+    /// Groups offered but not installed by default.
+    pub optional: Vec<String>,
+}
+
+/// The groups and environments of the enabled repositories.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Comps {
+    pub groups: Vec<Group>,
+    pub environments: Vec<Environment>,
+}
+
+impl Comps {
+    /// Groups and environments with the same id in several repos are
+    /// merged, as dnf merges them.
+    pub fn merge(&mut self, more: Comps) {
+        for g in more.groups {
+            match self.groups.iter_mut().find(|x| x.id == g.id) {
+                Some(existing) => {
+                    existing.mandatory.extend(g.mandatory);
+                    existing.default.extend(g.default);
+                    existing.optional.extend(g.optional);
+                    existing.conditional.extend(g.conditional);
+                }
+                None => self.groups.push(g),
+            }
+        }
+        for e in more.environments {
+            match self.environments.iter_mut().find(|x| x.id == e.id) {
+                Some(existing) => {
+                    existing.groups.extend(e.groups);
+                    existing.optional.extend(e.optional);
+                }
+                None => self.environments.push(e),
+            }
+        }
+    }
+}
+
 /// All packages installable on one arch, with name, provide and file indexes.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Pool {
-    pub arch: String,
+    pub arch: ArchPolicy,
     pub repos: Vec<RepoInfo>,
     pub packages: Vec<Package>,
-    pub groups: Vec<Group>,
+    pub comps: Comps,
     by_name: HashMap<String, Vec<PkgId>>,
-    by_provide: HashMap<String, Vec<(PkgId, u32)>>,
-    by_file: HashMap<String, Vec<PkgId>>,
+    index: DepIndex,
 }
 
 impl Pool {
     /// Build the indexes over `packages`. Packages must already be filtered to `arch`.
-    pub fn new(arch: &str, repos: Vec<RepoInfo>, packages: Vec<Package>, groups: Vec<Group>) -> Pool {
-        let mut pool = Pool { arch: arch.to_string(), repos, packages, groups, ..Pool::default() };
+    pub fn new(
+        arch: ArchPolicy,
+        repos: Vec<RepoInfo>,
+        packages: Vec<Package>,
+        comps: Comps,
+    ) -> Pool {
+        let index = DepIndex::new(&packages);
+        let mut pool = Pool {
+            arch,
+            repos,
+            packages,
+            comps,
+            index,
+            by_name: HashMap::new(),
+        };
         for (i, pkg) in pool.packages.iter().enumerate() {
-            let id = PkgId(i as u32);
-            pool.by_name.entry(pkg.name.clone()).or_default().push(id);
-            for (j, p) in pkg.provides.iter().enumerate() {
-                pool.by_provide.entry(p.name.clone()).or_default().push((id, j as u32));
-            }
-            for f in &pkg.files {
-                pool.by_file.entry(f.clone()).or_default().push(id);
-            }
+            pool.by_name
+                .entry(pkg.name.clone())
+                .or_default()
+                .push(PkgId(i as u32));
         }
         pool
     }
@@ -113,29 +175,38 @@ impl Pool {
         (0..self.packages.len() as u32).map(PkgId)
     }
 
+    /// The repository a package comes from.
+    pub fn repo_of(&self, id: PkgId) -> Option<&RepoInfo> {
+        self.get(id).repo.map(|r| &self.repos[r.0 as usize])
+    }
+
     pub fn by_name(&self, name: &str) -> &[PkgId] {
         self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// Every package that provides `dep` (by Provides, or by file for paths).
+    /// Every package that provides `dep` (by Provides, its own `name = evr`,
+    /// or by file for paths), ascending.
     pub fn providers(&self, dep: &Dep) -> Vec<PkgId> {
-        let mut out: Vec<PkgId> = self
-            .by_provide
-            .get(&dep.name)
-            .into_iter()
-            .flatten()
-            .filter(|(id, j)| self.get(*id).provides[*j as usize].ranges_overlap(dep))
-            .map(|(id, _)| *id)
-            .collect();
-        if dep.name.starts_with('/') {
-            out.extend(self.by_file.get(&dep.name).into_iter().flatten().copied());
+        match self.index.lookup(dep) {
+            Some(id) => self.index.whatprovides(id).to_vec(),
+            None => self.index.providers_of(dep),
         }
-        out.sort_unstable();
-        out.dedup();
-        out
+    }
+
+    /// The interned dependencies and what provides each.
+    pub fn index(&self) -> &DepIndex {
+        &self.index
     }
 
     pub fn group(&self, id: &str) -> Option<&Group> {
-        self.groups.iter().find(|g| g.id == id)
+        self.comps.groups.iter().find(|g| g.id == id)
+    }
+
+    pub fn environment(&self, id: &str) -> Option<&Environment> {
+        self.comps.environments.iter().find(|e| e.id == id)
+    }
+
+    pub fn arch_policy(&self) -> &ArchPolicy {
+        &self.arch
     }
 }

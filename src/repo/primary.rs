@@ -74,7 +74,9 @@ pub fn read_primary(
             }
             Event::End(e) => match e.local_name().as_ref() {
                 "package" => {
-                    let pkg = current.take().ok_or_else(|| xml.error("</package> without <package>".into()))?;
+                    let pkg = current
+                        .take()
+                        .ok_or_else(|| xml.error("</package> without <package>".into()))?;
                     finish_package(&xml, &pkg)?;
                     if pkg.arch != "src" && keep_arch(&pkg.arch) {
                         packages.push(pkg);
@@ -97,7 +99,11 @@ pub fn read_primary(
     Ok(packages)
 }
 
-fn read_text_field<R: BufRead>(xml: &mut XmlStream<R>, e: &BytesStart, pkg: &mut Package) -> Result<(), RepoError> {
+fn read_text_field<R: BufRead>(
+    xml: &mut XmlStream<R>,
+    e: &BytesStart,
+    pkg: &mut Package,
+) -> Result<(), RepoError> {
     match local(e) {
         "name" => pkg.name = xml.text()?,
         "arch" => pkg.arch = xml.text()?,
@@ -105,7 +111,10 @@ fn read_text_field<R: BufRead>(xml: &mut XmlStream<R>, e: &BytesStart, pkg: &mut
         "sourcerpm" => pkg.source_rpm = xml.text()?,
         "checksum" => {
             let algo = xml.required_attr(e, "type")?;
-            pkg.checksum = (if algo == "sha" { "sha1".into() } else { algo }, xml.text()?.trim().to_string());
+            pkg.checksum = (
+                if algo == "sha" { "sha1".into() } else { algo },
+                xml.text()?.trim().to_string(),
+            );
         }
         "file" => pkg.files.push(xml.text()?),
         // Everything else (description, format, license, …) is either a container
@@ -135,7 +144,9 @@ fn read_empty_field<R: BufRead>(
         "location" => pkg.location = xml.required_attr(e, "href")?,
         "size" => {
             pkg.size_package = attr(e, "package").and_then(|s| s.parse().ok()).unwrap_or(0);
-            pkg.size_installed = attr(e, "installed").and_then(|s| s.parse().ok()).unwrap_or(0);
+            pkg.size_installed = attr(e, "installed")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
         }
         "entry" => {
             let Some(list) = list else { return Ok(()) };
@@ -163,7 +174,9 @@ fn parse_epoch<R: BufRead>(xml: &XmlStream<R>, e: &BytesStart) -> Result<u32, Re
     match attr(e, "epoch") {
         None => Ok(0),
         Some(s) if s.is_empty() => Ok(0),
-        Some(s) => s.parse().map_err(|_| xml.error(format!("epoch {s:?} is not a number"))),
+        Some(s) => s
+            .parse()
+            .map_err(|_| xml.error(format!("epoch {s:?} is not a number"))),
     }
 }
 
@@ -172,15 +185,25 @@ fn parse_entry<R: BufRead>(xml: &XmlStream<R>, e: &BytesStart) -> Result<Dep, Re
     let Some(flags) = attr(e, "flags") else {
         return Ok(Dep::unversioned(name));
     };
-    let cmp = Cmp::from_repodata(&flags)
-        .ok_or_else(|| xml.error(format!("dependency {name}: unknown comparison flags {flags:?}")))?;
-    let evr = Evr::new(parse_epoch(xml, e)?, attr(e, "ver").unwrap_or_default(), attr(e, "rel"));
+    let cmp = Cmp::from_repodata(&flags).ok_or_else(|| {
+        xml.error(format!(
+            "dependency {name}: unknown comparison flags {flags:?}"
+        ))
+    })?;
+    let evr = Evr::new(
+        parse_epoch(xml, e)?,
+        attr(e, "ver").unwrap_or_default(),
+        attr(e, "rel"),
+    );
     Ok(Dep::versioned(name, cmp, evr))
 }
 
 fn finish_package<R: BufRead>(xml: &XmlStream<R>, pkg: &Package) -> Result<(), RepoError> {
     if pkg.name.is_empty() || pkg.arch.is_empty() || pkg.evr.version.is_empty() {
-        return Err(xml.error(format!("a <package> lacks its name, arch or version (name {:?})", pkg.name)));
+        return Err(xml.error(format!(
+            "a <package> lacks its name, arch or version (name {:?})",
+            pkg.name
+        )));
     }
     if pkg.location.is_empty() {
         return Err(xml.error(format!("package {} has no <location>", pkg.nevra())));

@@ -89,4 +89,3 @@ fn normalize_algorithm(algo: &str) -> String {
         other => other.to_ascii_lowercase(),
     }
 }
-

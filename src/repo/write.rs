@@ -43,8 +43,12 @@ pub fn write_repodata(root: &Path, revision: u64) -> Result<(), RepoError> {
 
     let repodata = root.join("repodata");
     fs::create_dir_all(&repodata).map_err(|e| RepoError::io(&repodata, e))?;
-    let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::best());
-    gz.write_all(xml.as_bytes()).and_then(|_| gz.flush()).map_err(|e| RepoError::io(&repodata, e))?;
+    let mut gz = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
+    gz.write_all(xml.as_bytes())
+        .and_then(|_| gz.flush())
+        .map_err(|e| RepoError::io(&repodata, e))?;
     let compressed = gz.finish().map_err(|e| RepoError::io(&repodata, e))?;
     let sha = hex(&Sha256::digest(&compressed));
     let open_sha = hex(&Sha256::digest(xml.as_bytes()));
@@ -74,20 +78,57 @@ pub fn write_repodata(root: &Path, revision: u64) -> Result<(), RepoError> {
 }
 
 fn package_xml(xml: &mut String, root: &Path, rpm_path: &Path) -> Result<(), RepoError> {
-    let bad = |e: rpm::Error| RepoError::Rpm { path: rpm_path.to_path_buf(), reason: e.to_string() };
+    let bad = |e: rpm::Error| RepoError::Rpm {
+        path: rpm_path.to_path_buf(),
+        reason: e.to_string(),
+    };
     let meta = rpm::PackageMetadata::open(rpm_path).map_err(bad)?;
     let bytes = fs::read(rpm_path).map_err(|e| RepoError::io(rpm_path, e))?;
-    let href = rpm_path.strip_prefix(root).unwrap_or(rpm_path).display().to_string();
+    let href = rpm_path
+        .strip_prefix(root)
+        .unwrap_or(rpm_path)
+        .display()
+        .to_string();
     let (name, arch) = (meta.get_name().map_err(bad)?, meta.get_arch().map_err(bad)?);
-    let (version, release) = (meta.get_version().map_err(bad)?, meta.get_release().map_err(bad)?);
+    let (version, release) = (
+        meta.get_version().map_err(bad)?,
+        meta.get_release().map_err(bad)?,
+    );
     let epoch = meta.get_epoch().unwrap_or(0);
     let build_time = meta.get_build_time().map_err(bad)?;
     writeln!(xml, r#"<package type="rpm">"#).unwrap();
-    writeln!(xml, "  <name>{}</name>\n  <arch>{}</arch>", esc(name), esc(arch)).unwrap();
-    writeln!(xml, r#"  <version epoch="{epoch}" ver="{}" rel="{}"/>"#, esc(version), esc(release)).unwrap();
-    writeln!(xml, r#"  <checksum type="sha256" pkgid="YES">{}</checksum>"#, hex(&Sha256::digest(&bytes))).unwrap();
-    writeln!(xml, "  <summary>{}</summary>", esc(meta.get_summary().unwrap_or_default())).unwrap();
-    writeln!(xml, "  <description>{}</description>", esc(meta.get_description().unwrap_or_default())).unwrap();
+    writeln!(
+        xml,
+        "  <name>{}</name>\n  <arch>{}</arch>",
+        esc(name),
+        esc(arch)
+    )
+    .unwrap();
+    writeln!(
+        xml,
+        r#"  <version epoch="{epoch}" ver="{}" rel="{}"/>"#,
+        esc(version),
+        esc(release)
+    )
+    .unwrap();
+    writeln!(
+        xml,
+        r#"  <checksum type="sha256" pkgid="YES">{}</checksum>"#,
+        hex(&Sha256::digest(&bytes))
+    )
+    .unwrap();
+    writeln!(
+        xml,
+        "  <summary>{}</summary>",
+        esc(meta.get_summary().unwrap_or_default())
+    )
+    .unwrap();
+    writeln!(
+        xml,
+        "  <description>{}</description>",
+        esc(meta.get_description().unwrap_or_default())
+    )
+    .unwrap();
     writeln!(xml, r#"  <time file="{build_time}" build="{build_time}"/>"#).unwrap();
     writeln!(
         xml,
@@ -98,8 +139,18 @@ fn package_xml(xml: &mut String, root: &Path, rpm_path: &Path) -> Result<(), Rep
     .unwrap();
     writeln!(xml, r#"  <location href="{}"/>"#, esc(&href)).unwrap();
     writeln!(xml, "  <format>").unwrap();
-    writeln!(xml, "    <rpm:license>{}</rpm:license>", esc(meta.get_license().unwrap_or_default())).unwrap();
-    writeln!(xml, "    <rpm:sourcerpm>{}</rpm:sourcerpm>", esc(meta.get_source_rpm().unwrap_or_default())).unwrap();
+    writeln!(
+        xml,
+        "    <rpm:license>{}</rpm:license>",
+        esc(meta.get_license().unwrap_or_default())
+    )
+    .unwrap();
+    writeln!(
+        xml,
+        "    <rpm:sourcerpm>{}</rpm:sourcerpm>",
+        esc(meta.get_source_rpm().unwrap_or_default())
+    )
+    .unwrap();
     deps_xml(xml, "provides", &meta.get_provides().map_err(bad)?);
     deps_xml(xml, "requires", &meta.get_requires().map_err(bad)?);
     deps_xml(xml, "conflicts", &meta.get_conflicts().map_err(bad)?);
@@ -108,7 +159,11 @@ fn package_xml(xml: &mut String, root: &Path, rpm_path: &Path) -> Result<(), Rep
     for entry in meta.get_file_entries().map_err(bad)? {
         let path = entry.path().display().to_string();
         if is_primary_file(&path) {
-            let kind = if entry.file_type() == rpm::FileType::Dir { r#" type="dir""# } else { "" };
+            let kind = if entry.file_type() == rpm::FileType::Dir {
+                r#" type="dir""#
+            } else {
+                ""
+            };
             writeln!(xml, "    <file{kind}>{}</file>", esc(&path)).unwrap();
         }
     }
@@ -117,7 +172,10 @@ fn package_xml(xml: &mut String, root: &Path, rpm_path: &Path) -> Result<(), Rep
 }
 
 fn deps_xml(xml: &mut String, element: &str, deps: &[rpm::Dependency]) {
-    let deps: Vec<_> = deps.iter().filter(|d| !d.name.starts_with("rpmlib(")).collect();
+    let deps: Vec<_> = deps
+        .iter()
+        .filter(|d| !d.name.starts_with("rpmlib("))
+        .collect();
     if deps.is_empty() {
         return;
     }
@@ -135,7 +193,11 @@ fn deps_xml(xml: &mut String, element: &str, deps: &[rpm::Dependency]) {
         if flags.is_empty() || d.version.is_empty() {
             writeln!(xml, r#"      <rpm:entry name="{}"/>"#, esc(&d.name)).unwrap();
         } else {
-            let rel = evr.release.as_deref().map(|r| format!(r#" rel="{}""#, esc(r))).unwrap_or_default();
+            let rel = evr
+                .release
+                .as_deref()
+                .map(|r| format!(r#" rel="{}""#, esc(r)))
+                .unwrap_or_default();
             writeln!(
                 xml,
                 r#"      <rpm:entry name="{}" flags="{flags}" epoch="{}" ver="{}"{rel}/>"#,

@@ -18,7 +18,11 @@ pub(crate) struct XmlStream<R: BufRead> {
 
 impl<R: BufRead> XmlStream<R> {
     pub fn new(input: R, path: &Path) -> Self {
-        XmlStream { reader: Reader::from_reader(input), text_buf: Vec::with_capacity(4096), path: path.to_path_buf() }
+        XmlStream {
+            reader: Reader::from_reader(input),
+            text_buf: Vec::with_capacity(4096),
+            path: path.to_path_buf(),
+        }
     }
 
     /// The next event, read into the caller's buffer.
@@ -27,7 +31,11 @@ impl<R: BufRead> XmlStream<R> {
         let pos = self.reader.buffer_position();
         self.reader
             .read_event_into(buf)
-            .map_err(|e| RepoError::Xml { path: self.path.clone(), offset: pos, reason: e.to_string() })
+            .map_err(|e| RepoError::Xml {
+                path: self.path.clone(),
+                offset: pos,
+                reason: e.to_string(),
+            })
     }
 
     /// The text up to the end of the element just opened, entities resolved.
@@ -41,10 +49,14 @@ impl<R: BufRead> XmlStream<R> {
                 Ok(Event::CData(t)) => out.push_str(&t.xml10_content()),
                 Ok(Event::GeneralRef(r)) => match resolve_entity(&r.xml10_content()) {
                     Some(c) => out.push_str(&c),
-                    None => break Err(self.error(format!("unknown entity &{};", r.xml10_content()))),
+                    None => {
+                        break Err(self.error(format!("unknown entity &{};", r.xml10_content())))
+                    }
                 },
                 Ok(Event::End(_)) => break Ok(out),
-                Ok(Event::Eof) => break Err(self.error("unexpected end of file inside an element".into())),
+                Ok(Event::Eof) => {
+                    break Err(self.error("unexpected end of file inside an element".into()))
+                }
                 Ok(_) => {}
             }
         };
@@ -53,7 +65,11 @@ impl<R: BufRead> XmlStream<R> {
     }
 
     pub fn error(&self, reason: String) -> RepoError {
-        RepoError::Xml { path: self.path.clone(), offset: self.reader.buffer_position(), reason }
+        RepoError::Xml {
+            path: self.path.clone(),
+            offset: self.reader.buffer_position(),
+            reason,
+        }
     }
 
     /// A required attribute, or an error naming the element and attribute.
@@ -70,7 +86,11 @@ pub(crate) fn attr(e: &BytesStart, name: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.as_ref() == name)
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
 
 /// The element's local name without any namespace prefix (`rpm:entry` → `entry`).
@@ -80,5 +100,7 @@ pub(crate) fn local<'a>(e: &'a BytesStart) -> &'a str {
 }
 
 fn resolve_entity(name: &str) -> Option<String> {
-    quick_xml::escape::unescape(&format!("&{name};")).ok().map(|c| c.into_owned())
+    quick_xml::escape::unescape(&format!("&{name};"))
+        .ok()
+        .map(|c| c.into_owned())
 }

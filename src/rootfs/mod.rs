@@ -20,7 +20,11 @@ pub enum RootfsError {
     #[error("{}: cannot read package: {reason}", path.display())]
     Package { path: PathBuf, reason: String },
     #[error("file conflict: {path} is installed differently by {first} and {second}")]
-    Conflict { path: String, first: String, second: String },
+    Conflict {
+        path: String,
+        first: String,
+        second: String,
+    },
     #[error("{path}: not a valid path inside the image")]
     BadPath { path: String },
     #[error("{path}: too many levels of symbolic links")]
@@ -33,10 +37,20 @@ pub enum RootfsError {
 
 /// Stream one package's payload into `tree`. Returns the package's headers, which
 /// the rpmdb stage records.
-pub fn install_package(tree: &mut Tree, rpm_path: &Path) -> Result<rpm::PackageMetadata, RootfsError> {
-    let fail = |reason: String| RootfsError::Package { path: rpm_path.to_path_buf(), reason };
+pub fn install_package(
+    tree: &mut Tree,
+    rpm_path: &Path,
+) -> Result<rpm::PackageMetadata, RootfsError> {
+    let fail = |reason: String| RootfsError::Package {
+        path: rpm_path.to_path_buf(),
+        reason,
+    };
     let mut reader = PackageReader::open(rpm_path).map_err(|e| fail(e.to_string()))?;
-    let nevra = reader.metadata.get_nevra().map(|n| n.to_string()).map_err(|e| fail(e.to_string()))?;
+    let nevra = reader
+        .metadata
+        .get_nevra()
+        .map(|n| n.to_string())
+        .map_err(|e| fail(e.to_string()))?;
     let links = HardlinkSets::of(&reader.metadata).map_err(|e| fail(e.to_string()))?;
     let mut link_members: HashMap<(u32, u32), Vec<(String, Node)>> = HashMap::new();
     let mut link_data: HashMap<(u32, u32), BlobRef> = HashMap::new();
@@ -49,11 +63,15 @@ pub fn install_package(tree: &mut Tree, rpm_path: &Path) -> Result<rpm::PackageM
         let path = entry.path().to_string_lossy().into_owned();
         let kind = match entry.file_type() {
             FileType::Dir => NodeKind::Dir,
-            FileType::SymbolicLink => NodeKind::Symlink { target: entry.linkto().unwrap_or_default().to_string() },
+            FileType::SymbolicLink => NodeKind::Symlink {
+                target: entry.linkto().unwrap_or_default().to_string(),
+            },
             FileType::Regular => {
                 let has_data = file.has_payload();
                 let blob = if has_data {
-                    tree.spool_mut().append(&mut file).map_err(|e| fail(format!("{path}: {e}")))?
+                    tree.spool_mut()
+                        .append(&mut file)
+                        .map_err(|e| fail(format!("{path}: {e}")))?
                 } else {
                     BlobRef { offset: 0, len: 0 }
                 };
@@ -63,18 +81,32 @@ pub fn install_package(tree: &mut Tree, rpm_path: &Path) -> Result<rpm::PackageM
                     if has_data {
                         link_data.insert(set, blob);
                     }
-                    let node = make_node(&entry, NodeKind::File { blob, digest, link_group: None }, &nevra);
+                    let node = make_node(
+                        &entry,
+                        NodeKind::File {
+                            blob,
+                            digest,
+                            link_group: None,
+                        },
+                        &nevra,
+                    );
                     link_members.entry(set).or_default().push((path, node));
                     continue;
                 }
-                NodeKind::File { blob, digest, link_group: None }
+                NodeKind::File {
+                    blob,
+                    digest,
+                    link_group: None,
+                }
             }
-            FileType::CharacterDevice => {
-                NodeKind::CharDevice { major: entry.rdev_major().into(), minor: entry.rdev_minor().into() }
-            }
-            FileType::BlockDevice => {
-                NodeKind::BlockDevice { major: entry.rdev_major().into(), minor: entry.rdev_minor().into() }
-            }
+            FileType::CharacterDevice => NodeKind::CharDevice {
+                major: entry.rdev_major().into(),
+                minor: entry.rdev_minor().into(),
+            },
+            FileType::BlockDevice => NodeKind::BlockDevice {
+                major: entry.rdev_major().into(),
+                minor: entry.rdev_minor().into(),
+            },
             FileType::Fifo => NodeKind::Fifo,
             other => return Err(fail(format!("{path}: unsupported file type {other:?}"))),
         };
@@ -107,11 +139,18 @@ fn insert_hardlink_sets(
     let mut sets: Vec<_> = members.into_iter().collect();
     sets.sort_by(|a, b| a.1[0].0.cmp(&b.1[0].0));
     for (set, nodes) in sets {
-        let blob = data.get(&set).copied().unwrap_or(BlobRef { offset: 0, len: 0 });
+        let blob = data
+            .get(&set)
+            .copied()
+            .unwrap_or(BlobRef { offset: 0, len: 0 });
         let group = tree.new_link_group();
         for (path, mut node) in nodes {
             if let NodeKind::File { digest, .. } = node.kind {
-                node.kind = NodeKind::File { blob, digest, link_group: Some(group) };
+                node.kind = NodeKind::File {
+                    blob,
+                    digest,
+                    link_group: Some(group),
+                };
             }
             tree.insert(&path, node)?;
         }
@@ -127,12 +166,19 @@ struct HardlinkSets {
 impl HardlinkSets {
     fn of(meta: &rpm::PackageMetadata) -> Result<HardlinkSets, rpm::Error> {
         let entries = meta.get_file_entries()?;
-        let inodes = meta.header.get_entry_data_as_u32_array(IndexTag::RPMTAG_FILEINODES).unwrap_or_default();
-        let devices = meta.header.get_entry_data_as_u32_array(IndexTag::RPMTAG_FILEDEVICES).unwrap_or_default();
+        let inodes = meta
+            .header
+            .get_entry_data_as_u32_array(IndexTag::RPMTAG_FILEINODES)
+            .unwrap_or_default();
+        let devices = meta
+            .header
+            .get_entry_data_as_u32_array(IndexTag::RPMTAG_FILEDEVICES)
+            .unwrap_or_default();
         let mut count: HashMap<(u32, u32), usize> = HashMap::new();
         let mut keys = Vec::with_capacity(entries.len());
         for (i, e) in entries.iter().enumerate() {
-            let regular = e.file_type() == FileType::Regular && !e.flags().contains(FileFlags::GHOST);
+            let regular =
+                e.file_type() == FileType::Regular && !e.flags().contains(FileFlags::GHOST);
             let key = match (regular, devices.get(i), inodes.get(i)) {
                 (true, Some(&d), Some(&n)) => Some((d, n)),
                 _ => None,
@@ -161,10 +207,15 @@ pub fn rpm_dbpath(tree: &Tree) -> String {
     let text = String::from_utf8_lossy(&macros);
     let configured = text.lines().find_map(|l| {
         let mut words = l.split_whitespace();
-        (words.next() == Some("%_dbpath")).then(|| words.next().map(str::to_string)).flatten()
+        (words.next() == Some("%_dbpath"))
+            .then(|| words.next().map(str::to_string))
+            .flatten()
     });
     match configured {
-        Some(p) => p.replace("%{_var}", "/var").replace("%{_usr}", "/usr").replace("%{_prefix}", "/usr"),
+        Some(p) => p
+            .replace("%{_var}", "/var")
+            .replace("%{_usr}", "/usr")
+            .replace("%{_prefix}", "/usr"),
         None => "/var/lib/rpm".to_string(),
     }
 }

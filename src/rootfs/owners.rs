@@ -16,8 +16,12 @@ pub enum OwnerWarning {
 impl std::fmt::Display for OwnerWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            OwnerWarning::UnknownUser(u) => write!(f, "user {u} does not exist in the image - using root"),
-            OwnerWarning::UnknownGroup(g) => write!(f, "group {g} does not exist in the image - using root"),
+            OwnerWarning::UnknownUser(u) => {
+                write!(f, "user {u} does not exist in the image - using root")
+            }
+            OwnerWarning::UnknownGroup(g) => {
+                write!(f, "group {g} does not exist in the image - using root")
+            }
         }
     }
 }
@@ -51,7 +55,10 @@ fn id_map(tree: &Tree, path: &str) -> HashMap<String, u32> {
     let mut map = HashMap::new();
     for line in String::from_utf8_lossy(&bytes).lines() {
         let mut fields = line.split(':');
-        let (Some(name), Some(id)) = (fields.next(), fields.nth(1).and_then(|f| f.trim().parse().ok())) else {
+        let (Some(name), Some(id)) = (
+            fields.next(),
+            fields.nth(1).and_then(|f| f.trim().parse().ok()),
+        ) else {
             continue;
         };
         if !name.is_empty() && !name.starts_with('#') {

@@ -21,14 +21,20 @@ pub struct Spool {
 impl Spool {
     /// A spool in `dir` (the staging area, so large images stay on the output's disk).
     pub fn new_in(dir: &Path) -> io::Result<Spool> {
-        Ok(Spool { file: tempfile::tempfile_in(dir)?, end: 0 })
+        Ok(Spool {
+            file: tempfile::tempfile_in(dir)?,
+            end: 0,
+        })
     }
 
     /// Append everything `input` yields; returns where it landed.
     pub fn append(&mut self, input: &mut impl Read) -> io::Result<BlobRef> {
         self.file.seek(SeekFrom::Start(self.end))?;
         let len = io::copy(input, &mut self.file)?;
-        let blob = BlobRef { offset: self.end, len };
+        let blob = BlobRef {
+            offset: self.end,
+            len,
+        };
         self.end += len;
         Ok(blob)
     }
@@ -49,7 +55,11 @@ impl Spool {
 
     /// A reader over one blob, for streaming it into an archive.
     pub fn reader(&self, blob: BlobRef) -> BlobReader<'_> {
-        BlobReader { file: &self.file, pos: blob.offset, end: blob.offset + blob.len }
+        BlobReader {
+            file: &self.file,
+            pos: blob.offset,
+            end: blob.offset + blob.len,
+        }
     }
 }
 
@@ -67,7 +77,10 @@ impl Read for BlobReader<'_> {
         }
         let n = self.file.read_at(&mut buf[..want], self.pos)?;
         if n == 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "spool is shorter than recorded"));
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "spool is shorter than recorded",
+            ));
         }
         self.pos += n as u64;
         Ok(n)

@@ -15,10 +15,22 @@ const MAX_SYMLINK_HOPS: usize = 40;
 pub enum NodeKind {
     Dir,
     /// `link_group` ties the members of a hardlink set together.
-    File { blob: BlobRef, digest: Option<String>, link_group: Option<u32> },
-    Symlink { target: String },
-    CharDevice { major: u32, minor: u32 },
-    BlockDevice { major: u32, minor: u32 },
+    File {
+        blob: BlobRef,
+        digest: Option<String>,
+        link_group: Option<u32>,
+    },
+    Symlink {
+        target: String,
+    },
+    CharDevice {
+        major: u32,
+        minor: u32,
+    },
+    BlockDevice {
+        major: u32,
+        minor: u32,
+    },
     Fifo,
 }
 
@@ -50,7 +62,11 @@ pub struct Tree {
 
 impl Tree {
     pub fn new(spool: Spool) -> Tree {
-        let mut tree = Tree { nodes: BTreeMap::new(), spool, next_link_group: 0 };
+        let mut tree = Tree {
+            nodes: BTreeMap::new(),
+            spool,
+            next_link_group: 0,
+        };
         tree.nodes.insert("/".into(), tree.implicit_dir());
         tree
     }
@@ -71,7 +87,11 @@ impl Tree {
     /// Clamp every mtime to `epoch`; what rootsmith created itself gets `epoch`.
     pub fn clamp_mtimes(&mut self, epoch: u64) {
         for node in self.nodes.values_mut() {
-            node.mtime = if node.package.is_none() { epoch } else { node.mtime.min(epoch) };
+            node.mtime = if node.package.is_none() {
+                epoch
+            } else {
+                node.mtime.min(epoch)
+            };
         }
     }
 
@@ -137,7 +157,8 @@ impl Tree {
             self.nodes.insert("/".into(), node);
             return Ok("/".into());
         }
-        let (parent, name) = split_parent(path).ok_or_else(|| RootfsError::BadPath { path: path.into() })?;
+        let (parent, name) =
+            split_parent(path).ok_or_else(|| RootfsError::BadPath { path: path.into() })?;
         if name == "." || name == ".." {
             return Err(RootfsError::BadPath { path: path.into() });
         }
@@ -146,14 +167,19 @@ impl Tree {
         match self.nodes.get(&full) {
             None => {}
             // A directory rootsmith creates never replaces one that is already there…
-            Some(old) if old.is_dir() && node.is_dir() && node.package.is_none() => return Ok(full),
+            Some(old) if old.is_dir() && node.is_dir() && node.package.is_none() => {
+                return Ok(full)
+            }
             // …but one packaged again takes the newest package's metadata.
             Some(old) if old.is_dir() && node.is_dir() => {}
             Some(old) if same_content(old, &node) => {}
             Some(old) => {
                 return Err(RootfsError::Conflict {
                     path: full.clone(),
-                    first: old.package.clone().unwrap_or_else(|| "(created implicitly)".into()),
+                    first: old
+                        .package
+                        .clone()
+                        .unwrap_or_else(|| "(created implicitly)".into()),
                     second: node.package.clone().unwrap_or_default(),
                 })
             }
@@ -163,10 +189,22 @@ impl Tree {
     }
 
     /// Add a regular file from a reader (used for files rootsmith itself writes, e.g. the rpmdb).
-    pub fn add_file(&mut self, path: &str, content: &mut impl Read, mode: u32) -> Result<String, RootfsError> {
-        let blob = self.spool.append(content).map_err(|e| RootfsError::Spool(e.to_string()))?;
+    pub fn add_file(
+        &mut self,
+        path: &str,
+        content: &mut impl Read,
+        mode: u32,
+    ) -> Result<String, RootfsError> {
+        let blob = self
+            .spool
+            .append(content)
+            .map_err(|e| RootfsError::Spool(e.to_string()))?;
         let node = Node {
-            kind: NodeKind::File { blob, digest: None, link_group: None },
+            kind: NodeKind::File {
+                blob,
+                digest: None,
+                link_group: None,
+            },
             mode,
             ..self.implicit_dir()
         };
@@ -184,9 +222,16 @@ impl Tree {
                     self.nodes.insert(path, implicit);
                 }
                 Err(WalkStop::NotADirectory(path)) => {
-                    return Err(RootfsError::NotADirectory { path, wanted_by: for_path.into() })
+                    return Err(RootfsError::NotADirectory {
+                        path,
+                        wanted_by: for_path.into(),
+                    })
                 }
-                Err(WalkStop::Loop) => return Err(RootfsError::SymlinkLoop { path: for_path.into() }),
+                Err(WalkStop::Loop) => {
+                    return Err(RootfsError::SymlinkLoop {
+                        path: for_path.into(),
+                    })
+                }
             }
         }
     }
@@ -203,7 +248,9 @@ impl Tree {
         let mut hops = 0;
         while let Some(comp) = pending.pop() {
             if comp == ".." {
-                current = split_parent(&current).map(|(p, _)| p.to_string()).unwrap_or_else(|| "/".into());
+                current = split_parent(&current)
+                    .map(|(p, _)| p.to_string())
+                    .unwrap_or_else(|| "/".into());
                 continue;
             }
             let next = join(&current, comp);
@@ -238,7 +285,14 @@ enum WalkStop {
 /// shared files: same type, content digest, mode and owner).
 fn same_content(a: &Node, b: &Node) -> bool {
     let kinds_match = match (&a.kind, &b.kind) {
-        (NodeKind::File { digest: Some(x), .. }, NodeKind::File { digest: Some(y), .. }) => x == y,
+        (
+            NodeKind::File {
+                digest: Some(x), ..
+            },
+            NodeKind::File {
+                digest: Some(y), ..
+            },
+        ) => x == y,
         (NodeKind::Symlink { target: x }, NodeKind::Symlink { target: y }) => x == y,
         (x, y) => x == y,
     };
@@ -300,32 +354,73 @@ mod tests {
     fn parents_follow_symlinks() {
         let mut t = tree();
         t.insert("/usr/bin", node(NodeKind::Dir, "fs")).unwrap();
-        t.insert("/bin", node(NodeKind::Symlink { target: "usr/bin".into() }, "fs")).unwrap();
+        t.insert(
+            "/bin",
+            node(
+                NodeKind::Symlink {
+                    target: "usr/bin".into(),
+                },
+                "fs",
+            ),
+        )
+        .unwrap();
         let landed = t.add_file("/bin/sh", &mut &b"#!"[..], 0o755).unwrap();
         assert_eq!(landed, "/usr/bin/sh");
         assert_eq!(t.read_file("/bin/sh").unwrap(), b"#!");
-        let abs = t.insert("/lib", node(NodeKind::Symlink { target: "/usr/lib".into() }, "fs")).unwrap();
+        let abs = t
+            .insert(
+                "/lib",
+                node(
+                    NodeKind::Symlink {
+                        target: "/usr/lib".into(),
+                    },
+                    "fs",
+                ),
+            )
+            .unwrap();
         assert_eq!(abs, "/lib");
-        assert_eq!(t.insert("/lib/x/y", node(NodeKind::Dir, "p")).unwrap(), "/usr/lib/x/y");
+        assert_eq!(
+            t.insert("/lib/x/y", node(NodeKind::Dir, "p")).unwrap(),
+            "/usr/lib/x/y"
+        );
     }
 
     #[test]
     fn conflicting_files_are_refused() {
         let mut t = tree();
         let blob = BlobRef { offset: 0, len: 0 };
-        let a = NodeKind::File { blob, digest: Some("aa".into()), link_group: None };
-        let b = NodeKind::File { blob, digest: Some("bb".into()), link_group: None };
+        let a = NodeKind::File {
+            blob,
+            digest: Some("aa".into()),
+            link_group: None,
+        };
+        let b = NodeKind::File {
+            blob,
+            digest: Some("bb".into()),
+            link_group: None,
+        };
         t.insert("/etc/x", node(a.clone(), "one")).unwrap();
         t.insert("/etc/x", node(a, "two")).unwrap();
-        let err = t.insert("/etc/x", node(b, "three")).unwrap_err().to_string();
-        assert!(err.contains("/etc/x") && err.contains("two") && err.contains("three"), "{err}");
+        let err = t
+            .insert("/etc/x", node(b, "three"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("/etc/x") && err.contains("two") && err.contains("three"),
+            "{err}"
+        );
     }
 
     #[test]
     fn loops_end() {
         let mut t = tree();
-        t.insert("/a", node(NodeKind::Symlink { target: "b".into() }, "p")).unwrap();
-        t.insert("/b", node(NodeKind::Symlink { target: "a".into() }, "p")).unwrap();
-        assert!(matches!(t.insert("/a/f", node(NodeKind::Dir, "p")), Err(RootfsError::SymlinkLoop { .. })));
+        t.insert("/a", node(NodeKind::Symlink { target: "b".into() }, "p"))
+            .unwrap();
+        t.insert("/b", node(NodeKind::Symlink { target: "a".into() }, "p"))
+            .unwrap();
+        assert!(matches!(
+            t.insert("/a/f", node(NodeKind::Dir, "p")),
+            Err(RootfsError::SymlinkLoop { .. })
+        ));
     }
 }

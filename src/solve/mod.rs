@@ -1,188 +1,275 @@
-//! Dependency resolution over a [`Pool`] with resolvo.
+//! Dependency resolution: what to install for a request, decided as dnf
+//! decides it.
 //!
-//! [`solve`] turns a [`Request`] into the set of packages to install, with
-//! dnf's semantics: one version per package name, Requires (plain, versioned,
-//! file and rich) must hold, Conflicts and Obsoletes are honoured, excluded
-//! packages do not exist, and weak dependencies (Recommends, Supplements) are
-//! added afterwards only where they fit.
-//!
-//! The pieces: `provider` translates packages and dependencies into resolvo's
-//! terms (and `rich` parses boolean dependencies into clauses), `policy` says
-//! which alternative to try first, the way libsolv does; `minimize` drops what
-//! a solve installed but nothing needs; `weak` adds weak dependencies;
-//! `error` phrases failures. The tests compare every answer with libsolv's.
+//! * `jobs`: what the user asked for, selected the way dnf selects packages;
+//! * `rules`, `cplx`: package dependencies as clauses (rich ones normalized);
+//! * `sat`: libsolv's decision procedure with clause learning;
+//! * `policy`: which alternative wins, all of it in one place;
+//! * `weak`: Recommends, Supplements, Suggests, Enhances;
+//! * `explain`: a failure as dnf words it, with the chain from the request.
 
-mod error;
-mod fxhash;
-mod minimize;
+mod cplx;
+mod explain;
+mod jobs;
 mod policy;
-mod provider;
-mod rich;
+mod rules;
+mod sat;
 mod weak;
 
 #[cfg(test)]
 mod tests;
 
-use resolvo::conflict::Conflict;
-use resolvo::{ConditionalRequirement, Problem, Solver, UnsolvableOrCancelled};
+use thiserror::Error;
 
-use crate::rpm::Dep;
+pub use explain::Problem;
+pub use jobs::{is_glob, NamePattern};
+
 use crate::repo::{PkgId, Pool};
+use jobs::{Job, JobWhat};
+use sat::Solver;
 
-pub use error::SolveError;
-use minimize::Keep;
-use provider::Provider;
+/// dnf's default `installonlypkgs`: names (and provides) of which several
+/// versions may be installed side by side.
+pub const DEFAULT_INSTALLONLY: &[&str] = &[
+    "kernel",
+    "kernel-PAE",
+    "installonlypkg(kernel)",
+    "installonlypkg(kernel-module)",
+    "installonlypkg(vm)",
+    "multiversion(kernel)",
+];
 
 /// What to install.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
-    /// What the user asked for (groups already expanded by the caller).
-    pub install: Vec<Spec>,
-    /// Glob patterns on package names; matching packages are not installable
-    /// at all (dnf's `--exclude`, kickstart's `-pkg`).
+    /// Package specs as dnf takes them: names, globs, `name-version`,
+    /// `name.arch`, capabilities (`/bin/sh`, `foo >= 1.2`).
+    pub install: Vec<String>,
+    pub groups: Vec<GroupRequest>,
+    /// Package name patterns that do not exist for this request
+    /// (dnf's `--exclude`, kickstart's `-name`).
     pub exclude: Vec<String>,
-    /// Install Recommends and Supplements where possible (dnf's default).
+    /// Install Recommends and Supplements (dnf's default).
     pub weak_deps: bool,
+    /// Names and provides of installonly packages.
+    pub installonly: Vec<String>,
+    /// A spec or group that matches nothing is skipped (with a note)
+    /// instead of failing (kickstart's `--ignoremissing`).
+    pub ignore_missing: bool,
 }
 
 impl Default for Request {
     fn default() -> Self {
         Request {
             install: Vec::new(),
+            groups: Vec::new(),
             exclude: Vec::new(),
             weak_deps: true,
+            installonly: DEFAULT_INSTALLONLY.iter().map(|s| s.to_string()).collect(),
+            ignore_missing: false,
         }
     }
 }
 
-/// One requested item.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Spec {
-    /// A package name. If no package has this name, the solver looks it up as
-    /// a capability, as dnf does (`dnf install sendmail` works on provides).
-    Name(String),
-    /// A capability: a provide, a file path, `foo >= 1.2`, or a rich dependency.
-    Capability(Dep),
+impl Request {
+    /// A request for these specs, with dnf's defaults otherwise.
+    pub fn specs<S: AsRef<str>>(specs: &[S]) -> Request {
+        Request {
+            install: specs.iter().map(|s| s.as_ref().to_string()).collect(),
+            ..Request::default()
+        }
+    }
 }
 
-impl Spec {
-    /// A bare word is a name; a path, anything with parentheses, or anything
-    /// with a version comparison is a capability.
-    pub fn parse(s: &str) -> Spec {
-        let s = s.trim();
-        if s.starts_with('(') {
-            return Spec::Capability(Dep::unversioned(s));
+/// A comps group (or environment) to install.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupRequest {
+    pub id: String,
+    /// `@^id`: an environment, whose groups are installed.
+    pub environment: bool,
+    /// Default members too (kickstart's `--nodefaults` turns them off).
+    pub defaults: bool,
+    /// Optional members too (kickstart's `--optional`).
+    pub optional: bool,
+    /// Why the group is installed when nobody named it (`@core` for a
+    /// kickstart without `--nocore`), for messages.
+    pub implied_by: Option<String>,
+}
+
+impl GroupRequest {
+    pub fn new(id: &str) -> GroupRequest {
+        GroupRequest {
+            id: id.to_string(),
+            environment: false,
+            defaults: true,
+            optional: false,
+            implied_by: None,
         }
-        if s.starts_with('/') || s.contains(char::is_whitespace) || s.contains('(') {
-            return Spec::Capability(Dep::parse(s));
-        }
-        Spec::Name(s.to_string())
     }
 }
 
 /// The install set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transaction {
-    /// Packages to install, sorted by (name, arch).
+    /// Packages to install, sorted by name, arch and version.
     pub packages: Vec<PkgId>,
+    /// What was asked for and skipped: group members not in any repository,
+    /// missing specs under `ignore_missing`.
+    pub notes: Vec<String>,
 }
 
-/// Compiled exclude patterns.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Exclusions {
-    patterns: Vec<(String, glob::Pattern)>,
+#[derive(Debug, Error)]
+pub enum SolveError {
+    /// Specs or groups that match no package.
+    #[error("{}", .0.join("; "))]
+    NoMatch(Vec<String>),
+    /// No install set satisfies the request; each problem with its causes.
+    #[error("cannot resolve the request: {}", explain::summary(.0))]
+    Unsolvable(Vec<Problem>),
+    /// An exclude pattern or a glob is not a valid pattern.
+    #[error("invalid pattern '{pattern}': {reason}")]
+    BadPattern { pattern: String, reason: String },
 }
 
-impl Exclusions {
-    fn compile(patterns: &[String]) -> Result<Exclusions, SolveError> {
-        let patterns = patterns
-            .iter()
-            .map(|p| {
-                glob::Pattern::new(p)
-                    .map(|g| (p.clone(), g))
-                    .map_err(|e| SolveError::BadPattern {
-                        pattern: p.clone(),
-                        reason: e.msg.to_string(),
-                    })
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(Exclusions { patterns })
-    }
-
-    /// The first pattern that matches `name`.
-    pub(crate) fn matches(&self, name: &str) -> Option<&str> {
-        self.patterns
-            .iter()
-            .find(|(_, g)| g.matches(name))
-            .map(|(p, _)| p.as_str())
+impl SolveError {
+    /// The problems of an unsolvable request, for `--json` and `-v`.
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            SolveError::Unsolvable(p) => p,
+            _ => &[],
+        }
     }
 }
 
 /// Resolve `request` against `pool`. Same pool and request, same answer.
 pub fn solve(pool: &Pool, request: &Request) -> Result<Transaction, SolveError> {
-    let provider = Provider::new(pool, Exclusions::compile(&request.exclude)?);
-    let mut root = Vec::new();
-    for spec in &request.install {
-        root.extend(
-            provider
-                .root_requirement(spec)
-                .map_err(|u| error::unsupported(&provider, u))?,
-        );
+    let excludes = request
+        .exclude
+        .iter()
+        .map(|p| NamePattern::new(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let considered: Vec<bool> = pool
+        .packages
+        .iter()
+        .map(|p| !excludes.iter().any(|x| x.matches(&p.name)))
+        .collect();
+    let multiversion = multiversion(pool, &request.installonly);
+    let (jobs, notes) = build_jobs(pool, &considered, &excludes, request)?;
+    let mut solver = Solver::new(pool, considered, multiversion, jobs, request.weak_deps);
+    solver.run();
+    if solver.has_problems() {
+        return Err(SolveError::Unsolvable(solver.explain(&excludes)));
     }
-    let job = Job {
-        root,
-        request: &request.install,
-    };
-    let mut solver = Solver::new(provider);
-    let hard = match attempt(&mut solver, &job, &[])? {
-        Ok(solution) => {
-            minimize::minimize(solver.provider(), job.request, |_| Keep::Needed, solution)
-        }
-        Err(conflict) => return Err(error::unsolvable(&conflict, &solver)),
-    };
-    let mut installed = if request.weak_deps {
-        weak::extend(&mut solver, &job, hard)?
-    } else {
-        hard
-    };
-    installed.sort_by(|&a, &b| {
+    let mut packages = solver.installed();
+    packages.sort_by(|&a, &b| {
         let (pa, pb) = (pool.get(a), pool.get(b));
         (&pa.name, &pa.arch, &pa.evr).cmp(&(&pb.name, &pb.arch, &pb.evr))
     });
-    Ok(Transaction {
-        packages: installed,
-    })
+    Ok(Transaction { packages, notes })
 }
 
-/// The request as resolvo sees it, and as the user wrote it.
-struct Job<'r> {
-    root: Vec<ConditionalRequirement>,
-    request: &'r [Spec],
-}
-
-/// One resolvo run on the request plus `pins`: packages that must be
-/// installed exactly. Returns the install set in decision order, or why there
-/// is none.
-fn attempt(
-    solver: &mut Solver<Provider<'_>>,
-    job: &Job<'_>,
-    pins: &[PkgId],
-) -> Result<Result<Vec<PkgId>, Conflict>, SolveError> {
-    let provider = solver.provider();
-    let mut requirements = job.root.clone();
-    requirements.extend(
-        pins.iter()
-            .map(|&id| ConditionalRequirement::from(provider.exactly(id))),
-    );
-    match solver.solve(Problem::new().requirements(requirements)) {
-        Ok(solution) => Ok(Ok(solution.into_iter().map(provider::pkg).collect())),
-        Err(UnsolvableOrCancelled::Unsolvable(conflict)) => Ok(Err(conflict)),
-        Err(UnsolvableOrCancelled::Cancelled(_)) => {
-            let provider = solver.provider();
-            let u = provider
-                .take_unsupported()
-                .expect("the provider cancels only on an unsupported dependency");
-            Err(error::unsupported(provider, u))
+/// Installonly packages: whatever provides one of the installonly names.
+fn multiversion(pool: &Pool, installonly: &[String]) -> Vec<bool> {
+    let mut multi = vec![false; pool.packages.len()];
+    for name in installonly {
+        for id in pool.providers(&crate::rpm::Dep::unversioned(name.as_str())) {
+            multi[id.0 as usize] = true;
         }
     }
+    multi
+}
+
+/// Jobs for the request, and notes on what was skipped.
+fn build_jobs(
+    pool: &Pool,
+    considered: &[bool],
+    excludes: &[NamePattern],
+    request: &Request,
+) -> Result<(Vec<Job>, Vec<String>), SolveError> {
+    let mut jobs = Vec::new();
+    let mut notes = Vec::new();
+    let mut missing = Vec::new();
+    for spec in &request.install {
+        for (label, ids) in jobs::select(pool, considered, spec) {
+            if ids.is_empty() {
+                missing.push(explain::no_match(pool, excludes, spec));
+            } else {
+                jobs.push(Job {
+                    what: JobWhat::OneOf(ids),
+                    weak: false,
+                    label,
+                });
+            }
+        }
+    }
+    for group in &request.groups {
+        let groups: Vec<&crate::repo::Group> = if group.environment {
+            match pool.environment(&group.id) {
+                Some(env) => env.groups.iter().filter_map(|g| pool.group(g)).collect(),
+                None => {
+                    missing.push(format!(
+                        "no environment @^{} in the comps of any enabled repository",
+                        group.id
+                    ));
+                    continue;
+                }
+            }
+        } else {
+            match pool.group(&group.id) {
+                Some(g) => vec![g],
+                None => {
+                    let why = group
+                        .implied_by
+                        .as_ref()
+                        .map(|w| format!(" ({w})"))
+                        .unwrap_or_default();
+                    missing.push(format!(
+                        "no group @{}{why} in the comps of any enabled repository",
+                        group.id
+                    ));
+                    continue;
+                }
+            }
+        };
+        for g in groups {
+            let (names, conditional) = jobs::group_members(g, group.defaults, group.optional);
+            for name in names {
+                match jobs::member_job(pool, considered, name) {
+                    Some(ids) => jobs.push(Job {
+                        what: JobWhat::OneOf(ids),
+                        weak: false,
+                        label: format!("{name} (@{})", g.id),
+                    }),
+                    None => notes.push(format!(
+                        "@{}: no package {name} in the enabled repositories (or excluded); skipped",
+                        g.id
+                    )),
+                }
+            }
+            for (name, requires) in conditional {
+                if pool
+                    .by_name(name)
+                    .iter()
+                    .any(|id| considered[id.0 as usize])
+                {
+                    jobs.push(Job {
+                        what: JobWhat::Complex(jobs::conditional_job(name, requires)),
+                        weak: false,
+                        label: format!("{name} if {requires} (@{})", g.id),
+                    });
+                }
+            }
+        }
+    }
+    if !missing.is_empty() {
+        if !request.ignore_missing {
+            return Err(SolveError::NoMatch(missing));
+        }
+        notes.extend(
+            missing
+                .into_iter()
+                .map(|m| format!("{m}; skipped (--ignoremissing)")),
+        );
+    }
+    Ok((jobs, notes))
 }

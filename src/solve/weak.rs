@@ -1,291 +1,299 @@
-//! Weak dependencies: Recommends and Supplements.
-//!
-//! They never make a request fail, so they are not part of the hard problem.
-//! After the hard solve, the packages the install set recommends (or that
-//! supplement it) are added where they fit, with everything installed so far
-//! pinned, so a weak dependency never changes an earlier decision. The newly
-//! added packages may recommend more, so this repeats until nothing new comes
-//! up. Like libsolv, supplemented packages are offered before recommended
-//! ones, and a hard choice made redundant by what weak dependencies brought
-//! in is revisited (libsolv's minimization).
+//! Weak dependencies, inside the solver as libsolv handles them: once every
+//! requirement holds, the packages that supplement the install set are
+//! installed, then the recommended ones, each as a decision that a conflict
+//! can take back (it is then simply not installed). The same maps steer
+//! the policy: among alternatives, recommended or supplementing packages
+//! are preferred, suggested or enhancing ones come first.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashMap;
 
-use resolvo::Solver;
+use super::rules::{Lit, SYSTEM};
+use super::sat::{Mode, Reason, Solver};
+use crate::repo::{DepId, DepKind};
 
-use super::minimize::{minimize, Keep};
-use super::policy;
-use super::provider::Provider;
-use super::rich::{self, Rich};
-use super::{attempt, Job, SolveError};
-use crate::rpm::Dep;
-use crate::repo::PkgId;
+/// Rich Recommends (or Suggests) postponed until a package in their
+/// condition is decided: by that package, the dependencies to look at again.
+#[derive(Debug, Default)]
+pub(crate) struct Postponed {
+    pub recommends: FxHashMap<Lit, Vec<DepId>>,
+    pub suggests: FxHashMap<Lit, Vec<DepId>>,
+}
 
-pub(crate) fn extend(
-    solver: &mut Solver<Provider<'_>>,
-    job: &Job<'_>,
-    hard: Vec<PkgId>,
-) -> Result<Vec<PkgId>, SolveError> {
-    solver.provider().set_lenient();
-    let mut base = hard;
-    let mut full = base.clone();
-    for _ in 0..MAX_RESTARTS {
-        let accepted;
-        (full, accepted) = add_weak(solver, job, base.clone())?;
-        // What weak dependencies brought in can make a hard choice redundant:
-        // perl-Unix-Syslog requires `syslog`, rsyslog is the first provider by
-        // name, but systemd arrives as a recommendation and provides it too.
-        // libsolv's minimization then keeps systemd and drops rsyslog, and
-        // redoes the weak dependencies from there.
-        let weak: HashSet<PkgId> = accepted.iter().copied().collect();
-        let bystander = |id| {
-            if weak.contains(&id) {
-                Keep::Bystander
-            } else {
-                Keep::Needed
+impl Solver<'_> {
+    pub(crate) fn is_recommended(&self, p: Lit) -> bool {
+        self.recommends_map[p as usize]
+    }
+
+    pub(crate) fn is_suggested(&self, p: Lit) -> bool {
+        self.suggests_map[p as usize]
+    }
+
+    pub(crate) fn is_supplementing(&mut self, p: Lit) -> bool {
+        self.any_fulfilled(p, DepKind::Supplements)
+    }
+
+    pub(crate) fn is_enhancing(&mut self, p: Lit) -> bool {
+        self.any_fulfilled(p, DepKind::Enhances)
+    }
+
+    fn any_fulfilled(&mut self, p: Lit, kind: DepKind) -> bool {
+        p != SYSTEM && self.list(p, kind).iter().any(|&d| self.fulfilled(d) != 0)
+    }
+
+    pub(crate) fn update_recommends_map_if_needed(&mut self) {
+        if self
+            .recommends_index
+            .is_none_or(|i| i < self.decisionq.len())
+        {
+            self.update_recommends_map();
+        }
+    }
+
+    /// Mark what the installed packages recommend and suggest (libsolv's
+    /// policy_update_recommendsmap), from where the last update stopped.
+    pub(crate) fn update_recommends_map(&mut self) {
+        let mut from = match self.recommends_index {
+            Some(i) => i,
+            None => {
+                self.recommends_map.iter_mut().for_each(|m| *m = false);
+                self.suggests_map.iter_mut().for_each(|m| *m = false);
+                self.postponed = Postponed::default();
+                0
             }
         };
-        let hard = minimize(solver.provider(), job.request, bystander, full.clone());
-        if same_set(&hard, &base) {
-            break;
-        }
-        base = hard;
-    }
-    Ok(full)
-}
-
-/// Redoing weak dependencies after a hard choice changed converges at once in
-/// practice; this bounds it regardless.
-const MAX_RESTARTS: usize = 4;
-
-/// Add weak dependencies to `base`, round by round. Returns the install set
-/// and the weak packages added on purpose.
-fn add_weak(
-    solver: &mut Solver<Provider<'_>>,
-    job: &Job<'_>,
-    base: Vec<PkgId>,
-) -> Result<(Vec<PkgId>, Vec<PkgId>), SolveError> {
-    let mut offered: HashSet<PkgId> = HashSet::new();
-    let mut accepted: Vec<PkgId> = Vec::new();
-    let mut current = base;
-    loop {
-        let picks = {
-            let provider = solver.provider();
-            let installed = InstallSet::new(provider, &current);
-            let mut picks = supplemented(provider, &installed, &offered);
-            picks.extend(recommended(provider, &installed, &offered, &picks));
-            picks
-        };
-        if picks.is_empty() {
-            return Ok((current, accepted));
-        }
-        offered.extend(&picks);
-        current = offer(solver, job, &picks, current, &mut accepted)?;
-    }
-}
-
-/// Install `picks` on top of `current`, which stays exactly as it is (a weak
-/// dependency never changes a decision made before it, as in libsolv): all at
-/// once if they fit together, else each one that fits on its own.
-///
-/// resolvo's soft requirements would be the natural tool, but they drop
-/// picks that fit: a soft requirement whose clauses conflict on first
-/// encoding is declared unsatisfiable without search (openssh recommended by
-/// console-login-helper-messages-motdgen), and conflict analysis for one can
-/// backjump over those decided before it.
-fn offer(
-    solver: &mut Solver<Provider<'_>>,
-    job: &Job<'_>,
-    picks: &[PkgId],
-    current: Vec<PkgId>,
-    accepted: &mut Vec<PkgId>,
-) -> Result<Vec<PkgId>, SolveError> {
-    let mut with_all = current.clone();
-    with_all.extend(picks);
-    if let Ok(solution) = attempt(solver, job, &with_all)? {
-        accepted.extend(picks);
-        return Ok(minimize_keeping(
-            solver.provider(),
-            job,
-            &with_all,
-            solution,
-        ));
-    }
-    let mut current = current;
-    for &pick in picks {
-        let mut with_pick = current.clone();
-        with_pick.push(pick);
-        if let Ok(solution) = attempt(solver, job, &with_pick)? {
-            accepted.push(pick);
-            current = minimize_keeping(solver.provider(), job, &with_pick, solution);
-        }
-    }
-    Ok(current)
-}
-
-/// Drop only what the picks' own alternatives made redundant.
-fn minimize_keeping(
-    provider: &Provider<'_>,
-    job: &Job<'_>,
-    keep: &[PkgId],
-    solution: Vec<PkgId>,
-) -> Vec<PkgId> {
-    let keep: HashSet<PkgId> = keep.iter().copied().collect();
-    minimize(
-        provider,
-        job.request,
-        |id| {
-            if keep.contains(&id) {
-                Keep::Pinned
-            } else {
-                Keep::Needed
+        while from < self.decisionq.len() {
+            let p = self.decisionq[from];
+            from += 1;
+            if p <= SYSTEM {
+                continue;
             }
-        },
-        solution,
-    )
-}
-
-fn same_set(a: &[PkgId], b: &[PkgId]) -> bool {
-    let (mut a, mut b) = (a.to_vec(), b.to_vec());
-    a.sort_unstable();
-    b.sort_unstable();
-    a == b
-}
-
-struct InstallSet<'a, 'p> {
-    provider: &'a Provider<'p>,
-    ids: Vec<PkgId>,
-    member: Vec<bool>,
-    names: HashSet<&'p str>,
-}
-
-impl<'a, 'p> InstallSet<'a, 'p> {
-    fn new(provider: &'a Provider<'p>, ids: &[PkgId]) -> Self {
-        let pool = provider.pool;
-        let mut member = vec![false; pool.packages.len()];
-        for id in ids {
-            member[id.0 as usize] = true;
-        }
-        let mut ids = ids.to_vec();
-        ids.sort_by(|&a, &b| policy::compare_alternatives(pool, a, b));
-        let names = ids.iter().map(|&id| pool.get(id).name.as_str()).collect();
-        InstallSet {
-            provider,
-            ids,
-            member,
-            names,
-        }
-    }
-
-    fn has(&self, id: PkgId) -> bool {
-        self.member[id.0 as usize]
-    }
-
-    /// Whether a package could still be added: not excluded and no other
-    /// version of its name installed.
-    fn can_add(&self, id: PkgId) -> bool {
-        !self.provider.is_excluded(id)
-            && !self
-                .names
-                .contains(self.provider.pool.get(id).name.as_str())
-    }
-
-    fn atom_installed(&self, atom: &Rich) -> bool {
-        self.provider.atom_any(atom, |id| self.has(id))
-    }
-
-    /// Whether a weak dependency already holds. Unparseable rich deps count as
-    /// holding: a weak dependency we cannot read is not worth acting on.
-    fn satisfied(&self, dep: &Dep) -> bool {
-        if !dep.is_rich() {
-            return self.provider.providers(dep).iter().any(|&id| self.has(id));
-        }
-        match &*self.provider.parse_rich(&dep.name) {
-            Ok(r) => r.eval(&mut |atom| self.atom_installed(atom)),
-            Err(_) => true,
-        }
-    }
-
-    /// Packages that would help satisfy an unsatisfied weak dependency.
-    fn helpers(&self, dep: &Dep) -> Vec<PkgId> {
-        if !dep.is_rich() {
-            return self.provider.providers(dep).to_vec();
-        }
-        let parsed = self.provider.parse_rich(&dep.name);
-        let Ok(parsed) = &*parsed else {
-            return Vec::new();
-        };
-        let Ok(cnf) = rich::to_cnf(parsed, true) else {
-            return Vec::new();
-        };
-        // A clause fails when its conditions hold and none of its positive
-        // atoms is installed; any provider of those atoms fixes it.
-        let mut out = Vec::new();
-        for clause in &cnf {
-            let holds = clause
-                .iter()
-                .any(|lit| self.atom_installed(lit.atom) == lit.positive);
-            if !holds {
-                for lit in clause.iter().filter(|l| l.positive) {
-                    out.extend(self.provider.atom_providers(lit.atom));
+            for suggests in [false, true] {
+                let waiting = if suggests {
+                    &mut self.postponed.suggests
+                } else {
+                    &mut self.postponed.recommends
+                };
+                if let Some(deps) = waiting.remove(&p) {
+                    for d in deps {
+                        self.mark_weak(d, suggests);
+                    }
+                }
+                let kind = if suggests {
+                    DepKind::Suggests
+                } else {
+                    DepKind::Recommends
+                };
+                for &d in self.list(p, kind) {
+                    self.mark_weak(d, suggests);
                 }
             }
         }
-        out
+        self.recommends_index = Some(from);
     }
-}
 
-/// Packages whose Supplements match the install set: the best installable
-/// version of each name not installed yet.
-fn supplemented(
-    provider: &Provider<'_>,
-    installed: &InstallSet<'_, '_>,
-    offered: &HashSet<PkgId>,
-) -> Vec<PkgId> {
-    let pool = provider.pool;
-    let mut out: Vec<PkgId> = pool
-        .ids()
-        .filter(|&id| !pool.get(id).supplements.is_empty())
-        .filter(|&id| installed.can_add(id) && !offered.contains(&id))
-        .filter(|&id| {
-            pool.get(id)
-                .supplements
-                .iter()
-                .any(|d| installed.satisfied(d))
-        })
-        .collect();
-    // Name order, best version first; then one version per name. Older
-    // versions count: gawk-all-langpacks-5.1.0-5 supplements `gawk = 5.1.0-5`
-    // when that is the gawk installed, although a -6 build exists.
-    out.sort_by(|&a, &b| policy::compare_alternatives(pool, a, b));
-    out.dedup_by(|a, b| pool.get(*a).name == pool.get(*b).name);
-    out
-}
-
-/// For each unsatisfied Recommends of the install set, the provider libsolv
-/// would pick: by name, then best version.
-fn recommended(
-    provider: &Provider<'_>,
-    installed: &InstallSet<'_, '_>,
-    offered: &HashSet<PkgId>,
-    already: &[PkgId],
-) -> Vec<PkgId> {
-    let pool = provider.pool;
-    let mut out: Vec<PkgId> = Vec::new();
-    for &id in &installed.ids {
-        for dep in &pool.get(id).recommends {
-            if installed.satisfied(dep) {
-                continue;
+    /// Mark the targets of one Recommends (or Suggests). A rich one marks
+    /// the positive literals of each clause whose conditions are all
+    /// installed, and waits for any condition still undecided.
+    fn mark_weak(&mut self, d: DepId, suggests: bool) {
+        let targets: Vec<Lit> = match self.index.rich(d) {
+            Some(Ok(expr)) => {
+                let expr = expr.clone();
+                let mut bq = Vec::new();
+                if self.normalize(&expr, &mut bq, super::cplx::EXPAND) != -1 {
+                    return;
+                }
+                let mut out = Vec::new();
+                for block in bq.split(|&l| l == 0).filter(|b| !b.is_empty()) {
+                    let negatives: Vec<Lit> = block.iter().copied().filter(|&l| l < 0).collect();
+                    if negatives
+                        .iter()
+                        .any(|&l| self.decisionmap[(-l) as usize] < 0)
+                    {
+                        continue;
+                    }
+                    let undecided: Vec<Lit> = negatives
+                        .iter()
+                        .map(|&l| -l)
+                        .filter(|&q| self.decisionmap[q as usize] == 0)
+                        .collect();
+                    if undecided.is_empty() {
+                        out.extend(block.iter().copied().filter(|&l| l > 0));
+                    } else {
+                        let waiting = if suggests {
+                            &mut self.postponed.suggests
+                        } else {
+                            &mut self.postponed.recommends
+                        };
+                        for q in undecided {
+                            let deps = waiting.entry(q).or_default();
+                            if !deps.contains(&d) {
+                                deps.push(d);
+                            }
+                        }
+                    }
+                }
+                out
             }
-            let best = installed
-                .helpers(dep)
-                .into_iter()
-                .filter(|&p| installed.can_add(p) && !offered.contains(&p))
-                .min_by(|&a, &b| policy::compare_alternatives(pool, a, b));
-            if let Some(p) = best.filter(|p| !already.contains(p) && !out.contains(p)) {
-                out.push(p);
+            Some(Err(_)) => return,
+            None => {
+                let off = self.providers(d);
+                self.r.list(off).to_vec()
             }
+        };
+        let map = if suggests {
+            &mut self.suggests_map
+        } else {
+            &mut self.recommends_map
+        };
+        for p in targets {
+            map[p as usize] = true;
         }
     }
-    out
+
+    /// Install weak dependencies. The new level, and whether anything was
+    /// tried (the main loop then runs again).
+    pub(crate) fn resolve_weak(&mut self, mut level: i32) -> (i32, bool) {
+        let mut dq: Vec<Lit> = Vec::new();
+        let mut dqs: Vec<Lit> = Vec::new();
+        for p in 2..self.nvars() as Lit {
+            let decided = self.decisionmap[p as usize];
+            if decided < 0 {
+                continue;
+            }
+            if decided > 0 {
+                for &rec in self.list(p, DepKind::Recommends) {
+                    if let Some(Ok(expr)) = self.index.rich(rec) {
+                        if super::cplx::is_complex(expr) {
+                            let expr = expr.clone();
+                            for q in self.complex_recommends(&expr, None) {
+                                if !dq.contains(&q) {
+                                    dq.push(q);
+                                }
+                            }
+                            continue;
+                        }
+                    }
+                    let off = self.providers(rec);
+                    let providers = self.r.list(off);
+                    if providers.iter().any(|&q| self.decisionmap[q as usize] > 0) {
+                        continue;
+                    }
+                    for &q in providers {
+                        if self.decisionmap[q as usize] == 0 && !dq.contains(&q) {
+                            dq.push(q);
+                        }
+                    }
+                }
+            } else if self.is_considered(p)
+                && !self.list(p, DepKind::Supplements).is_empty()
+                && self.supplemented_by_new(p)
+            {
+                dqs.push(p);
+            }
+        }
+        // Several versions of an installonly name do not mix with Supplements.
+        dqs.retain(|&p| {
+            !self.is_multiversion(p) || {
+                let name = &self.pool.get(super::rules::pkg(p)).name;
+                !self
+                    .pool
+                    .by_name(name)
+                    .iter()
+                    .any(|&q| self.decisionmap[super::rules::lit(q) as usize] > 0)
+            }
+        });
+        for &p in &dqs {
+            if !dq.contains(&p) {
+                dq.push(p);
+            }
+        }
+        if dq.is_empty() {
+            return (level, false);
+        }
+        if dq.len() == 1 {
+            return (
+                self.set_propagate_learn(level, dq[0], 0, Reason::Weak),
+                true,
+            );
+        }
+        self.filter_unwanted(&mut dq, Mode::Recommend);
+        let mut best = vec![false; self.nvars()];
+        for &p in &dq {
+            best[p as usize] = true;
+        }
+        dqs.retain(|&p| best[p as usize]);
+        if dqs.len() > 1 {
+            self.filter_unwanted(&mut dqs, Mode::Supplement);
+        }
+        let decisioncount = self.decisionq.len();
+        for &p in &dqs {
+            if self.decisionmap[p as usize] != 0 {
+                continue;
+            }
+            let olevel = level;
+            level = self.set_propagate_learn(level, p, 0, Reason::Weak);
+            if level <= olevel {
+                return (level, true);
+            }
+        }
+        if self.decisionq.len() < decisioncount {
+            return (level, true);
+        }
+        // Recommended packages, in the order their recommenders were
+        // decided, each with a branch when several providers would do.
+        let mut i = 0;
+        while i < decisioncount {
+            let s = self.decisionq[i];
+            i += 1;
+            if s <= SYSTEM {
+                continue;
+            }
+            for &rec in self.list(s, DepKind::Recommends) {
+                let mut candidates: Vec<Lit> = match self.index.rich(rec) {
+                    Some(Ok(expr)) if super::cplx::is_complex(expr) => {
+                        let expr = expr.clone();
+                        self.complex_recommends(&expr, Some(&best))
+                    }
+                    _ => {
+                        let off = self.providers(rec);
+                        let providers = self.r.list(off);
+                        if providers.iter().any(|&q| self.decisionmap[q as usize] > 0) {
+                            continue;
+                        }
+                        providers
+                            .iter()
+                            .copied()
+                            .filter(|&q| self.decisionmap[q as usize] == 0 && best[q as usize])
+                            .collect()
+                    }
+                };
+                if candidates.is_empty() {
+                    continue;
+                }
+                if candidates.len() > 1 {
+                    self.filter_unwanted(&mut candidates, Mode::Choose);
+                }
+                if candidates.len() > 1 {
+                    self.create_branch(level, &candidates, s, rec.0 as i32);
+                }
+                let olevel = level;
+                level = self.set_propagate_learn(level, candidates[0], 0, Reason::Weak);
+                if level <= olevel || self.decisionq.len() < decisioncount {
+                    return (level, true);
+                }
+            }
+        }
+        (level, true)
+    }
+
+    /// Whether a Supplements of `p` holds thanks to a package of this
+    /// transaction (one that holds only because a condition is false does
+    /// not count, as in libsolv).
+    fn supplemented_by_new(&mut self, p: Lit) -> bool {
+        let any = self.is_supplementing(p);
+        any && self
+            .list(p, DepKind::Supplements)
+            .iter()
+            .any(|&d| self.fulfilled(d) == 2)
+    }
 }

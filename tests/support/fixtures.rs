@@ -15,11 +15,16 @@ use super::Skip;
 
 /// `../shared/fixtures/<rel>`, if it is there.
 pub fn shared_fixture(rel: &str) -> Result<PathBuf, Skip> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures").join(rel);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures")
+        .join(rel);
     if path.exists() {
         Ok(path)
     } else {
-        Err(Skip(format!("{} is missing (../shared is not beside this checkout)", path.display())))
+        Err(Skip(format!(
+            "{} is missing (../shared is not beside this checkout)",
+            path.display()
+        )))
     }
 }
 
@@ -37,7 +42,9 @@ pub fn system_python_module(module: &str) -> Result<(), Skip> {
     if ok {
         Ok(())
     } else {
-        Err(Skip(format!("{SYSTEM_PYTHON} cannot import {module} (run scripts/install-test-deps.sh)")))
+        Err(Skip(format!(
+            "{SYSTEM_PYTHON} cannot import {module} (run scripts/install-test-deps.sh)"
+        )))
     }
 }
 
@@ -62,16 +69,26 @@ pub fn fixture_pool(names: &[&str]) -> Result<FixturePool, Skip> {
     let primaries = roots
         .iter()
         .map(|root| {
-            let repomd = Repomd::read(&root.join("repodata/repomd.xml")).expect("fixture repomd.xml reads");
-            root.join(&repomd.record("primary").expect("fixture has primary").location)
+            let repomd =
+                Repomd::read(&root.join("repodata/repomd.xml")).expect("fixture repomd.xml reads");
+            root.join(
+                &repomd
+                    .record("primary")
+                    .expect("fixture has primary")
+                    .location,
+            )
         })
         .collect();
     let sources: Vec<RepoSource> = roots
         .iter()
         .zip(names)
-        .map(|(root, name)| RepoSource { name: name.to_string(), baseurl: root.display().to_string() })
+        .map(|(root, name)| RepoSource {
+            name: name.to_string(),
+            baseurl: root.display().to_string(),
+        })
         .collect();
-    let pool = load_pool(&sources, "x86_64").expect("fixture metadata loads");
+    let arch = rootsmith::rpm::ArchPolicy::new("x86_64", false).expect("x86_64 is a known arch");
+    let pool = load_pool(&sources, &arch).expect("fixture metadata loads");
     Ok(FixturePool { pool, primaries })
 }
 
@@ -83,8 +100,17 @@ pub fn run_python(script: &str, job: &serde_json::Value) -> serde_json::Value {
         .stdout(Stdio::piped())
         .spawn()
         .expect("run python3");
-    child.stdin.take().unwrap().write_all(job.to_string().as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(job.to_string().as_bytes())
+        .unwrap();
     let out = child.wait_with_output().expect("python3 output");
-    assert!(out.status.success(), "peer python script failed: {}", out.status);
+    assert!(
+        out.status.success(),
+        "peer python script failed: {}",
+        out.status
+    );
     serde_json::from_slice(&out.stdout).expect("peer python script prints JSON")
 }

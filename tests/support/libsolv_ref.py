@@ -1,12 +1,20 @@
-"""Reference answers from libsolv (python3-solv) for rootsmith's solver tests.
+"""Reference answers from libsolv (python3-solv) for rootsmith's solver tests,
+with the jobs built the way dnf 4 builds them for `dnf install SPEC...`.
 
 Reads a JSON job on stdin:
   {"primary": path or [path...], "arch": "x86_64", "weak": bool, "batches": [[spec...]...],
    "exclude": [glob...], "repeat": n}
 and prints one result per batch:
   [{"packages": [nevra...], "problems": [...], "solve_seconds": [...]}...]
-Only packages of the target arch and noarch are considered, like rootsmith's
-arch-filtered pool (libsolv would otherwise also offer i686 multilib packages).
+Only packages of the target arch and noarch are considered, as rootsmith's arch
+policy has it without multilib (libsolv would otherwise also offer i686 packages).
+
+dnf's job for a spec (dnf/base.py install, hawkey Subject._get_best_selectors,
+libdnf Goal): a name selects every package of that name plus the packages that
+obsolete one of them (matched by name and version, as rpm matches obsoletes), as
+one SOLVER_SOLVABLE_ONE_OF job; a glob gives one such job per matching name; a
+capability or a file selects its providers. Installonly packages (dnf's
+installonlypkgs) are SOLVER_MULTIVERSION.
 """
 import fnmatch
 import json
@@ -40,20 +48,59 @@ pool.createwhatprovides()
 
 
 
+considered_set = set(considered)
+INSTALLONLY = ["kernel", "kernel-PAE", "installonlypkg(kernel)", "installonlypkg(kernel-module)",
+               "installonlypkg(vm)", "multiversion(kernel)"]
+
+
+# By package id: the considered packages whose Obsoletes match it.
+obsoleted_by = {}
+for sid in considered:
+    s = pool.solvables[sid]
+    for obs in s.lookup_deparray(solv.SOLVABLE_OBSOLETES):
+        for t in pool.whatprovides(obs):
+            if t.matchesdep(solv.SOLVABLE_NAME, obs):
+                obsoleted_by.setdefault(t.id, []).append(s)
+
+
+def obsoleters(targets):
+    return [s for t in targets for s in obsoleted_by.get(t.id, [])]
+
+
+def one_of(solvables):
+    ids = sorted({s.id for s in solvables})
+    return pool.Job(solv.Job.SOLVER_INSTALL | solv.Job.SOLVER_SOLVABLE_ONE_OF, pool.towhatprovides(ids))
+
+
+def by_name(name):
+    return [s for s in pool.whatprovides(pool.str2id(name)) if s.name == name and s.id in considered_set]
+
+
 def jobs_for(specs):
-    jobs = []
+    jobs = [pool.Job(solv.Job.SOLVER_MULTIVERSION | solv.Job.SOLVER_SOLVABLE_PROVIDES, pool.str2id(n))
+            for n in INSTALLONLY]
     for spec in specs:
-        sel = pool.select(spec, solv.Selection.SELECTION_NAME)
-        if sel.isempty():
-            flags = (solv.Selection.SELECTION_PROVIDES | solv.Selection.SELECTION_FILELIST
-                     | solv.Selection.SELECTION_REL)
-            sel = pool.select(spec, flags)
+        if any(c in spec for c in "*?[") and not spec.startswith("/"):
+            names = sorted({pool.solvables[i].name for i in considered
+                            if fnmatch.fnmatchcase(pool.solvables[i].name, spec)})
+            for name in names:
+                found = by_name(name)
+                jobs.append(one_of(found + obsoleters(found)))
+            if names:
+                continue
+        found = by_name(spec)
+        if found:
+            jobs.append(one_of(found + obsoleters(found)))
+            continue
+        flags = (solv.Selection.SELECTION_PROVIDES | solv.Selection.SELECTION_FILELIST
+                 | solv.Selection.SELECTION_REL)
+        sel = pool.select(spec, flags)
         if sel.isempty():
             # Keep the job so the problem is reported, like dnf's "no match".
             jobs.append(pool.Job(solv.Job.SOLVER_INSTALL | solv.Job.SOLVER_SOLVABLE_PROVIDES,
                                  pool.str2id(spec)))
         else:
-            jobs += sel.jobs(solv.Job.SOLVER_INSTALL)
+            jobs.append(one_of(sel.solvables()))
     return jobs
 
 

@@ -527,13 +527,36 @@ impl Run {
 /// Run rootsmith with `args`, a private cache dir, a 15 minute limit.
 /// `rootsmith build --kickstart tests/distro/ts.ks` for `arch` in `format` to
 /// `out`, with extra environment; the build must succeed and write `out`.
-pub fn build_ts(distro: &Distro, arch: &str, format: &str, out: &Path, env: &[(&str, &str)]) -> Run {
+pub fn build_ts(
+    distro: &Distro,
+    arch: &str,
+    format: &str,
+    out: &Path,
+    env: &[(&str, &str)],
+) -> Run {
     let ks = kickstart();
     let repo = distro.repo_arg(arch);
-    let args = ["build", "--kickstart", ks.to_str().unwrap(), "--repo", &repo, "--arch", arch, "--format", format, "-o", out.to_str().unwrap()];
+    let args = [
+        "build",
+        "--kickstart",
+        ks.to_str().unwrap(),
+        "--repo",
+        &repo,
+        "--arch",
+        arch,
+        "--format",
+        format,
+        "-o",
+        out.to_str().unwrap(),
+    ];
     let run = rootsmith_env(&args, env, None);
     run.assert_ok();
-    assert!(out.is_file(), "`{}` wrote no {}", run.cmdline, out.display());
+    assert!(
+        out.is_file(),
+        "`{}` wrote no {}",
+        run.cmdline,
+        out.display()
+    );
     run
 }
 
