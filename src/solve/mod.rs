@@ -15,6 +15,7 @@
 mod error;
 mod fxhash;
 mod minimize;
+mod order;
 mod policy;
 mod provider;
 mod rich;
@@ -31,6 +32,7 @@ use crate::repo::{PkgId, Pool};
 
 pub use error::SolveError;
 use minimize::Keep;
+pub use order::{install_order, order_input, rpm_order, OrderDep, OrderElement};
 use provider::Provider;
 
 /// What to install.
