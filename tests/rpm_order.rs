@@ -6,7 +6,16 @@
 //! for the order. The packages go to rpm in the order rootsmith takes as
 //! dnf's (the pool's order), so ties are broken alike.
 //!
-//! The distro case compares with what a real `dnf --installroot` recorded.
+//! Cases: hand-made graphs (chains, loops with and without %pre/%post
+//! edges, file, virtual, self and rpmlib() requires, weak and rich
+//! dependencies), 50 random graphs of 20-40 packages, and stub packages
+//! carrying exactly what CentOS Stream 9 BaseOS's primary.xml says of the
+//! packages of `@core` (about 300, with real dependency loops).
+//!
+//! Against real dnf (`dnf --installroot`, order read from the rpmdb header
+//! numbers): the test distribution's kickstart on both arches, and the
+//! `@core` stubs from a repository whose order has nothing to do with the
+//! package names, which pins the input order we take for dnf's.
 
 mod support;
 
@@ -605,7 +614,10 @@ fn random_graphs_match_rpm() {
         "random_graphs_match_rpm: {graphs} graphs, {packages} packages, {loops} loops holding \
          {in_loops} packages (largest {largest}), all in rpm's order"
     );
-    assert!(loops >= graphs, "the graphs should exercise loop breaking");
+    assert!(
+        loops >= graphs / 2,
+        "the graphs should exercise loop breaking"
+    );
 }
 
 // ---------------------------------------------------------------- CentOS Stream 9 @core
