@@ -11,6 +11,7 @@
 mod cplx;
 mod explain;
 mod jobs;
+mod order;
 mod policy;
 mod rules;
 mod sat;
@@ -23,6 +24,7 @@ use thiserror::Error;
 
 pub use explain::Problem;
 pub use jobs::{is_glob, NamePattern};
+pub use order::{install_order, order_input, rpm_order, OrderDep, OrderElement};
 
 use crate::repo::{PkgId, Pool};
 use jobs::{Job, JobWhat};
