@@ -37,7 +37,7 @@
 use std::collections::HashMap;
 
 use crate::repo::{Package, PkgId, Pool};
-use crate::rpm::{Cmp, Dep, Evr};
+use crate::rpm::{Cmp, Dep, DepExpr};
 
 /// rpm's transaction colour on 64-bit platforms (`%_transaction_color 3`:
 /// ELF32 and ELF64 both install) and its preferred colour (`%_prefer_color`,
@@ -632,118 +632,23 @@ impl Index<'_> {
 
 // ---------------------------------------------------------------- rich deps
 
-/// A parsed rich dependency: its operands and the operator joining them
-/// (`None` for a lone operand in parentheses).
-enum RichTerm {
-    Simple(Dep),
-    Group(Vec<RichTerm>, Option<String>),
-}
-
 /// The operands rpm orders a rich dependency by: both sides of `and` and
 /// `or` (so every operand of a chain), only the left side of `if`,
 /// `unless`, `with` and `without` (rpm never orders by an `else` branch),
 /// recursively. A malformed expression orders by nothing, as in rpm.
-fn rich_ordering_operands(expr: &str, out: &mut Vec<Dep>) {
-    let mut pos = 0;
-    let Some(term) = parse_group(expr.as_bytes(), &mut pos) else {
-        return;
-    };
-    skip_ws(expr.as_bytes(), &mut pos);
-    if pos != expr.len() {
-        return;
-    }
-    collect_operands(&term, out);
-}
-
-fn collect_operands(term: &RichTerm, out: &mut Vec<Dep>) {
-    match term {
-        RichTerm::Simple(d) => out.push(d.clone()),
-        RichTerm::Group(terms, op) => {
-            let all = matches!(op.as_deref(), Some("and" | "or"));
-            for t in terms.iter().take(if all { terms.len() } else { 1 }) {
-                collect_operands(t, out);
-            }
-        }
+fn rich_ordering_operands(text: &str, out: &mut Vec<Dep>) {
+    if let Ok(expr) = DepExpr::parse(text) {
+        collect_operands(&expr, out);
     }
 }
 
-fn skip_ws(s: &[u8], pos: &mut usize) {
-    while *pos < s.len() && s[*pos].is_ascii_whitespace() {
-        *pos += 1;
-    }
-}
-
-/// A run of non-blank characters; parentheses inside it must balance, and an
-/// unbalanced `)` ends it (`(foo(x) or bar)`).
-fn word<'a>(s: &'a [u8], pos: &mut usize) -> &'a str {
-    let start = *pos;
-    let mut depth = 0i32;
-    while *pos < s.len() && !s[*pos].is_ascii_whitespace() {
-        match s[*pos] {
-            b'(' => depth += 1,
-            b')' if depth == 0 => break,
-            b')' => depth -= 1,
-            _ => {}
-        }
-        *pos += 1;
-    }
-    std::str::from_utf8(&s[start..*pos]).unwrap_or("")
-}
-
-fn parse_group(s: &[u8], pos: &mut usize) -> Option<RichTerm> {
-    skip_ws(s, pos);
-    if s.get(*pos) != Some(&b'(') {
-        return None;
-    }
-    *pos += 1;
-    let mut terms = Vec::new();
-    let mut op: Option<String> = None;
-    loop {
-        skip_ws(s, pos);
-        let term = if s.get(*pos) == Some(&b'(') {
-            parse_group(s, pos)?
-        } else {
-            let name = word(s, pos);
-            if name.is_empty() {
-                return None;
-            }
-            let mut dep = Dep::unversioned(name);
-            let save = *pos;
-            skip_ws(s, pos);
-            let maybe_cmp = word(s, pos);
-            match Cmp::from_operator(maybe_cmp) {
-                Some(cmp) => {
-                    skip_ws(s, pos);
-                    let evr = word(s, pos);
-                    if evr.is_empty() {
-                        return None;
-                    }
-                    dep = Dep::versioned(name, cmp, Evr::parse(evr));
-                }
-                None => *pos = save,
-            }
-            RichTerm::Simple(dep)
-        };
-        terms.push(term);
-        skip_ws(s, pos);
-        match s.get(*pos) {
-            Some(b')') => {
-                *pos += 1;
-                return Some(RichTerm::Group(terms, op));
-            }
-            Some(_) => {
-                let w = word(s, pos);
-                if !matches!(
-                    w,
-                    "and" | "or" | "if" | "unless" | "else" | "with" | "without"
-                ) {
-                    return None;
-                }
-                // The first operator is the one that decides (an `else`
-                // can only follow `if`/`unless`).
-                op.get_or_insert_with(|| w.to_string());
-            }
-            None => return None,
+fn collect_operands(expr: &DepExpr, out: &mut Vec<Dep>) {
+    match expr {
+        DepExpr::Dep(d) => out.push(d.clone()),
+        DepExpr::And(v) | DepExpr::Or(v) => v.iter().for_each(|e| collect_operands(e, out)),
+        DepExpr::With(v) => collect_operands(&v[0], out),
+        DepExpr::Without(first, _) | DepExpr::If(first, _, _) | DepExpr::Unless(first, _, _) => {
+            collect_operands(first, out)
         }
     }
 }
