@@ -24,7 +24,7 @@ fn core_request(pool: &repo::Pool, weak_deps: bool) -> Request {
         .mandatory
         .iter()
         .chain(&core.default)
-        .map(|n| Spec::parse(n))
+        .map(|n| Spec::parse(n).expect("spec parses"))
         .collect();
     Request {
         install,

@@ -91,7 +91,10 @@ fn try_ours_excluding(
     weak: bool,
     exclude: &[String],
 ) -> Result<BTreeSet<String>, SolveError> {
-    let install = names.iter().map(|n| Spec::parse(n)).collect();
+    let install = names
+        .iter()
+        .map(|n| Spec::parse(n).expect("spec parses"))
+        .collect();
     let req = Request {
         install,
         exclude: exclude.to_vec(),
@@ -188,7 +191,10 @@ fn check_error(pool: &Pool, error: &str) -> Option<String> {
     for cause in summary.split("; ") {
         if let Some(rest) = cause.strip_prefix("nothing provides ") {
             let (what, by) = rest.split_once(" needed by ")?;
-            let dep = Dep::parse(what);
+            let dep = match Dep::parse(what) {
+                Ok(dep) => dep,
+                Err(e) => return Some(format!("'{what}' does not parse: {e}")),
+            };
             let implicit = pool
                 .by_name(&dep.name)
                 .iter()

@@ -97,7 +97,9 @@ impl Selection {
                 }
             }
         }
-        install.extend(self.specs.iter().map(|s| Spec::parse(s)));
+        for spec in &self.specs {
+            install.push(Spec::parse(spec).map_err(|e| EngineError::Selection(e.to_string()))?);
+        }
         Ok(Request { install, exclude: self.exclude.clone(), weak_deps: self.weak_deps })
     }
 }

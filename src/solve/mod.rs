@@ -26,7 +26,7 @@ mod tests;
 use resolvo::conflict::Conflict;
 use resolvo::{ConditionalRequirement, Problem, Solver, UnsolvableOrCancelled};
 
-use crate::rpm::Dep;
+use crate::rpm::{Dep, DepError};
 use crate::repo::{PkgId, Pool};
 
 pub use error::SolveError;
@@ -67,16 +67,14 @@ pub enum Spec {
 
 impl Spec {
     /// A bare word is a name; a path, anything with parentheses, or anything
-    /// with a version comparison is a capability.
-    pub fn parse(s: &str) -> Spec {
+    /// with a version comparison is a capability, read with rpm's grammar
+    /// (so `foo >=` or `foo bar` is an error, not a guess).
+    pub fn parse(s: &str) -> Result<Spec, DepError> {
         let s = s.trim();
-        if s.starts_with('(') {
-            return Spec::Capability(Dep::unversioned(s));
-        }
         if s.starts_with('/') || s.contains(char::is_whitespace) || s.contains('(') {
-            return Spec::Capability(Dep::parse(s));
+            return Ok(Spec::Capability(Dep::parse(s)?));
         }
-        Spec::Name(s.to_string())
+        Ok(Spec::Name(s.to_string()))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Behaviour of the solver on small hand-built pools.
 
 use super::*;
-use crate::rpm::Evr;
+use crate::rpm::{Cmp, Evr};
 use crate::repo::{Package, Requirement};
 
 /// `name-[epoch:]version-release.arch`
@@ -22,7 +22,7 @@ fn dep(s: &str) -> Dep {
     if s.starts_with('(') {
         Dep::unversioned(s)
     } else {
-        Dep::parse(s)
+        Dep::parse(s).unwrap()
     }
 }
 
@@ -81,7 +81,7 @@ fn pool(pkgs: Vec<Package>) -> Pool {
 
 fn request(specs: &[&str]) -> Request {
     Request {
-        install: specs.iter().map(|s| Spec::parse(s)).collect(),
+        install: specs.iter().map(|s| Spec::parse(s).unwrap()).collect(),
         ..Request::default()
     }
 }
@@ -110,20 +110,28 @@ fn error(pool: &Pool, req: &Request) -> String {
 
 #[test]
 fn spec_parse() {
-    assert_eq!(Spec::parse("bash"), Spec::Name("bash".into()));
+    assert_eq!(Spec::parse("bash"), Ok(Spec::Name("bash".into())));
     assert_eq!(
         Spec::parse("/bin/sh"),
-        Spec::Capability(Dep::unversioned("/bin/sh"))
+        Ok(Spec::Capability(Dep::unversioned("/bin/sh")))
     );
     assert_eq!(
         Spec::parse("libfoo.so.1()(64bit)"),
-        Spec::Capability(Dep::unversioned("libfoo.so.1()(64bit)"))
+        Ok(Spec::Capability(Dep::unversioned("libfoo.so.1()(64bit)")))
     );
     assert_eq!(
-        Spec::parse("foo >= 1.2"),
-        Spec::Capability(Dep::parse("foo >= 1.2"))
+        Spec::parse(" foo >= 1.2 "),
+        Ok(Spec::Capability(Dep::versioned(
+            "foo",
+            Cmp::Ge,
+            Evr::parse("1.2")
+        )))
     );
-    assert!(matches!(Spec::parse("(a or b)"), Spec::Capability(d) if d.is_rich()));
+    assert!(matches!(Spec::parse("(a or b)"), Ok(Spec::Capability(d)) if d.is_rich()));
+    // No more guessing: a comparison without a version, or two words.
+    assert!(Spec::parse("foo >=").is_err());
+    assert!(Spec::parse("foo bar").is_err());
+    assert!(Spec::parse("(a or b and c)").is_err());
 }
 
 #[test]
