@@ -7,7 +7,8 @@
 //! added afterwards only where they fit.
 //!
 //! The pieces: `provider` translates packages and dependencies into resolvo's
-//! terms (and `rich` parses boolean dependencies into clauses), `policy` says
+//! terms (and `rich` turns boolean dependencies, parsed by
+//! [`crate::rpm::DepExpr`], into clauses), `policy` says
 //! which alternative to try first, the way libsolv does; `minimize` drops what
 //! a solve installed but nothing needs; `weak` adds weak dependencies;
 //! `error` phrases failures. The tests compare every answer with libsolv's.

@@ -24,9 +24,9 @@ use resolvo::{
 
 use super::fxhash::FxHashMap as HashMap;
 use super::policy;
-use super::rich::{self, Clause, Rich};
+use super::rich::{self, Clause};
 use super::Exclusions;
-use crate::rpm::Dep;
+use crate::rpm::{Dep, DepExpr};
 use crate::repo::{Package, PkgId, Pool};
 
 /// Append-only interner: ids are indexes, equal values share an id.
@@ -124,7 +124,7 @@ pub(crate) struct Provider<'p> {
     requirement_cache: RefCell<HashMap<Dep, Requirement>>,
     /// Parsed rich dependencies: weak-dependency rounds evaluate the same
     /// Supplements over and over.
-    rich_cache: RefCell<HashMap<String, Rc<Result<Rich, String>>>>,
+    rich_cache: RefCell<HashMap<String, Rc<Result<DepExpr, String>>>>,
     unsupported: RefCell<Option<Unsupported>>,
     /// Cancel the solve on an unsupported dependency (hard requirements), or
     /// just treat its package as uninstallable (weak dependencies).
@@ -249,11 +249,15 @@ impl<'p> Provider<'p> {
     }
 
     /// A rich dependency, parsed once.
-    pub fn parse_rich(&self, text: &str) -> Rc<Result<Rich, String>> {
+    pub fn parse_rich(&self, text: &str) -> Rc<Result<DepExpr, String>> {
         if let Some(hit) = self.rich_cache.borrow().get(text) {
             return hit.clone();
         }
-        let parsed = Rc::new(rich::parse(text));
+        // As rpm and libsolv read an installed header: rpmbuild's context
+        // rules are not applied (libsolv does not apply them either).
+        let parsed = Rc::new(
+            DepExpr::parse_header(text).map_err(|e| format!("{} at byte {}", e.reason, e.offset)),
+        );
         self.rich_cache
             .borrow_mut()
             .insert(text.to_string(), parsed.clone());
@@ -261,41 +265,41 @@ impl<'p> Provider<'p> {
     }
 
     /// Whether any package of `installed` is in the atom's package set.
-    pub fn atom_any(&self, atom: &Rich, mut installed: impl FnMut(PkgId) -> bool) -> bool {
+    pub fn atom_any(&self, atom: &DepExpr, mut installed: impl FnMut(PkgId) -> bool) -> bool {
         match atom {
-            Rich::Dep(dep) => self.providers(dep).iter().any(|&id| installed(id)),
+            DepExpr::Dep(dep) => self.providers(dep).iter().any(|&id| installed(id)),
             _ => self.atom_providers(atom).into_iter().any(installed),
         }
     }
 
     /// The packages an atom (a capability, or `with`/`without` of them) stands
     /// for. Inside `with`/`without`, `and`/`or` are set operations, as in libsolv.
-    pub fn atom_providers(&self, atom: &Rich) -> Vec<PkgId> {
+    pub fn atom_providers(&self, atom: &DepExpr) -> Vec<PkgId> {
         let intersect = |mut acc: Vec<PkgId>, next: Vec<PkgId>| {
             acc.retain(|id| next.binary_search(id).is_ok());
             acc
         };
         match atom {
-            Rich::Dep(dep) => self.providers(dep).to_vec(),
-            Rich::With(v) | Rich::And(v) => v
+            DepExpr::Dep(dep) => self.providers(dep).to_vec(),
+            DepExpr::With(v) | DepExpr::And(v) => v
                 .iter()
                 .map(|r| self.atom_providers(r))
                 .reduce(intersect)
                 .unwrap_or_default(),
-            Rich::Without(a, b) => {
+            DepExpr::Without(a, b) => {
                 let b = self.atom_providers(b);
                 let mut a = self.atom_providers(a);
                 a.retain(|id| b.binary_search(id).is_err());
                 a
             }
-            Rich::Or(v) => {
+            DepExpr::Or(v) => {
                 let mut all: Vec<PkgId> = v.iter().flat_map(|r| self.atom_providers(r)).collect();
                 all.sort_unstable();
                 all.dedup();
                 all
             }
             // Conditionals have no meaning as a package set.
-            Rich::If(..) | Rich::Unless(..) => Vec::new(),
+            DepExpr::If(..) | DepExpr::Unless(..) => Vec::new(),
         }
     }
 

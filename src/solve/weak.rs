@@ -16,9 +16,9 @@ use resolvo::Solver;
 use super::minimize::{minimize, Keep};
 use super::policy;
 use super::provider::Provider;
-use super::rich::{self, Rich};
+use super::rich;
 use super::{attempt, Job, SolveError};
-use crate::rpm::Dep;
+use crate::rpm::{Dep, DepExpr};
 use crate::repo::PkgId;
 
 pub(crate) fn extend(
@@ -190,7 +190,7 @@ impl<'a, 'p> InstallSet<'a, 'p> {
                 .contains(self.provider.pool.get(id).name.as_str())
     }
 
-    fn atom_installed(&self, atom: &Rich) -> bool {
+    fn atom_installed(&self, atom: &DepExpr) -> bool {
         self.provider.atom_any(atom, |id| self.has(id))
     }
 
