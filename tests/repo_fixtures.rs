@@ -142,7 +142,7 @@ fn appstream_and_baseos_pool_matches_libsolv() {
     for cap in capabilities {
         let ours: BTreeSet<String> = f
             .pool
-            .providers(&Dep::parse(cap))
+            .providers(&Dep::parse(cap).expect("a valid dependency"))
             .iter()
             .map(|&id| f.pool.get(id).nevra())
             .collect();

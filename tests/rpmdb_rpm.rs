@@ -197,6 +197,72 @@ fn build_test_packages(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Rich dependencies for every rule of rpm's extra index keys
+/// (`updateRichDep`), in every tag that gets them, plus the tags that do
+/// not. rpm-rs writes the strings as given, so some break rpmbuild's rules
+/// on purpose: the database takes them as rpm's own parser does.
+const RICH_REQUIRES: &[&str] = &[
+    // `if`: the condition's names get `!`
+    "(req-then if req-cond)",
+    // `else` repeats the condition's names with the other sign; a nested
+    // condition flips the sign again
+    "(ie-then if (ie-cond1 if ie-cond2) else ie-else)",
+    // `unless`, with an `else` holding an `if`
+    "(ue-then unless ue-cond else (ue-else if ue-cond2))",
+    // `if` inside a condition inside an `else` branch
+    "((nest-a or nest-b) if (nest-c unless nest-d else nest-e) else (nest-f and nest-g))",
+    // with/without with versions and names with parentheses
+    "((w-a(x86-64) < 2 or w-a(x86-64) > 3) with w-a(x86-64) >= 1:1.0-1)",
+    "(wo-a without wo-b = 2)",
+    "(w1 with w2 with w3)",
+    // rpmlib() names are not indexed, except a bare `rpmlib(`
+    "(rpmlib(RichDependencies) <= 4.12.0-1 and rl-a)",
+    "(rpmlib( or rl-b)",
+    // duplicates collapse; a name both plain and negated stays twice
+    "(dup if dup-c else dup)",
+    "(dup-x or dup-x or dup-x >= 2)",
+    // whitespace and commas as rpm skips them; non-ASCII names
+    "(sp-a,\tor\n sp-b,)",
+    "(café or naïve)",
+    // rpmbuild's context rules do not apply in the database
+    "((ctx-a if ctx-b) or ctx-c)",
+    // text after the closing parenthesis is ignored
+    "(junk-a or junk-b) junk-c",
+    // unparseable: only the whole string
+    "(bad-a with (bad-b and bad-c))",
+    "(bad-d or)",
+    "(bad-e or bad-f",
+    "(bad-g if bad-h if bad-i)",
+    // a single parenthesised name
+    "(single)",
+];
+
+fn build_rich_package(dir: &Path) -> PathBuf {
+    let mut b = PackageBuilder::new("richdeps", "1.0", "MIT", "noarch", "rich dependencies");
+    b.using_config(
+        BuildConfig::v4()
+            .source_date(SOURCE_DATE)
+            .compression(CompressionType::Gzip),
+    )
+    .release("1");
+    for r in RICH_REQUIRES {
+        b.requires(Dependency::any(*r));
+    }
+    b.conflicts(Dependency::any("(cf-a unless cf-b else cf-c)"))
+        .conflicts(Dependency::any("(cf-d if cf-e)"))
+        .recommends(Dependency::any("(rec-a if rec-b else (rec-c if rec-d))"))
+        .suggests(Dependency::any("((sug-a and sug-b) if sug-c else sug-d)"))
+        .supplements(Dependency::any("(sup-a and (sup-b unless sup-c))"))
+        .enhances(Dependency::any("(enh-a or (enh-b if enh-c else enh-d))"))
+        // Provides and Obsoletes are not split, rich or not.
+        .provides(Dependency::any("(prov-a or prov-b)"))
+        .obsoletes(Dependency::any("(obs-a if obs-b)"))
+        .build()
+        .unwrap()
+        .write_to(dir)
+        .expect("write package")
+}
+
 fn open_all(paths: &[PathBuf]) -> Vec<rpm::PackageMetadata> {
     paths
         .iter()
@@ -334,15 +400,14 @@ fn dump_db(db: &Path) -> DbDump {
 
 /// Install `paths` with the real `rpm -i --justdb --nodeps` into a fresh
 /// root, then write our own database for the same packages, in rpm's
-/// order and with rpm's transaction values, and require both databases to
-/// hold exactly the same rows (blobs byte for byte).
-fn compare_with_rpm_justdb(
+/// order and with rpm's transaction values: (ours, rpm's).
+fn justdb_pair(
     home: &Path,
     work: &Path,
     label: &str,
     paths: &[PathBuf],
     extra: &[&str],
-) {
+) -> (DbDump, DbDump) {
     let real_root = work.join(format!("{label}-rpm"));
     std::fs::create_dir_all(&real_root).unwrap();
     let mut args = vec!["-i", "--justdb", "--nodeps", "--noscripts", "--notriggers"];
@@ -380,6 +445,24 @@ fn compare_with_rpm_justdb(
     write_rpmdb_with(&db_path(&our_root), &ordered, &tx).unwrap();
     let ours = dump_db(&db_path(&our_root));
 
+    (ours, real)
+}
+
+/// [`justdb_pair`], and require both databases to hold exactly the same
+/// rows (blobs byte for byte).
+fn compare_with_rpm_justdb(
+    home: &Path,
+    work: &Path,
+    label: &str,
+    paths: &[PathBuf],
+    extra: &[&str],
+) {
+    let (ours, real) = justdb_pair(home, work, label, paths, extra);
+    assert_same_db(label, &ours, &real);
+}
+
+/// Exactly the same rows (blobs byte for byte); the first difference named.
+fn assert_same_db(label: &str, ours: &DbDump, real: &DbDump) {
     assert_eq!(ours.schema, real.schema, "{label}: schema differs");
     assert_eq!(
         ours.sequence, real.sequence,
@@ -416,6 +499,82 @@ fn identical_to_rpm_justdb_for_built_packages() {
     std::fs::create_dir_all(&pkgs).unwrap();
     let paths = build_test_packages(&pkgs);
     compare_with_rpm_justdb(work.path(), work.path(), "built", &paths, &[]);
+}
+
+/// Every rule of rpm's rich-dependency index keys, byte for byte.
+#[test]
+fn identical_to_rpm_justdb_for_rich_dependencies() {
+    let t = "identical_to_rpm_justdb_for_rich_dependencies";
+    need!(t, have_rpm());
+    let work = tempfile::tempdir().unwrap();
+    let paths = vec![build_rich_package(work.path())];
+    let (ours, real) = justdb_pair(work.path(), work.path(), "rich", &paths, &[]);
+    // The package reached rpm's parser: negated and else-duplicated keys.
+    let keys = |table: &str| -> BTreeSet<Vec<u8>> {
+        real.indexes[table].iter().map(|r| r.1.clone()).collect()
+    };
+    let req = keys("Requirename");
+    for k in [
+        "!req-cond",
+        "!ie-cond1",
+        "ie-cond2",
+        "ie-cond1",
+        "!ie-cond2",
+        "rpmlib(",
+        "café",
+    ] {
+        assert!(req.contains(k.as_bytes()), "rpm indexed no {k:?}");
+    }
+    assert!(!req.iter().any(|k| k.starts_with(b"rpmlib(Rich")));
+    assert!(keys("Recommendname").contains(&b"!rec-b"[..]));
+    assert!(!keys("Providename").contains(&b"prov-a"[..]));
+    assert_same_db("rich", &ours, &real);
+}
+
+/// `(a else b)`: rpm's parser takes `else` without `if` (rpm then reads it as
+/// `a`), the dependency grammar does not, having no AST node for it. The
+/// only consequence here: rpm indexes three more keys for it (`a`, and `!a`
+/// `!b` from copying "the condition"); rootsmith indexes the whole string
+/// only. This pins that known difference down.
+#[test]
+fn else_without_if_is_indexed_whole_known_difference() {
+    let t = "else_without_if_is_indexed_whole_known_difference";
+    need!(t, have_rpm());
+    let work = tempfile::tempdir().unwrap();
+    let pkg = PackageBuilder::new("elsedep", "1.0", "MIT", "noarch", "else without if")
+        .using_config(
+            BuildConfig::v4()
+                .source_date(SOURCE_DATE)
+                .compression(CompressionType::Gzip),
+        )
+        .release("1")
+        .requires(Dependency::any("(else-a else else-b)"))
+        .build()
+        .unwrap()
+        .write_to(work.path())
+        .expect("write package");
+    let (ours, real) = justdb_pair(work.path(), work.path(), "else", &[pkg], &[]);
+    let rows = |d: &DbDump| -> Vec<Vec<u8>> {
+        d.indexes["Requirename"]
+            .iter()
+            .map(|r| r.1.clone())
+            .collect()
+    };
+    let (ours_keys, real_keys) = (rows(&ours), rows(&real));
+    assert_eq!(ours_keys, [b"(else-a else else-b)".to_vec()]);
+    assert_eq!(real_keys[0], ours_keys[0]);
+    let extra: BTreeSet<&[u8]> = real_keys[1..].iter().map(Vec::as_slice).collect();
+    let want: BTreeSet<&[u8]> = [&b"else-a"[..], b"!else-a", b"!else-b"]
+        .into_iter()
+        .collect();
+    assert_eq!(extra, want, "rpm's extra keys for else without if changed");
+    // Everything else agrees.
+    assert_eq!(ours.packages, real.packages);
+    for (table, rows) in &real.indexes {
+        if table != "Requirename" {
+            assert_eq!(&ours.indexes[table], rows, "{table}");
+        }
+    }
 }
 
 /// The fixture packages rpm installs, each compared on its own (several

@@ -197,7 +197,7 @@ fn check_error(pool: &Pool, error: &str) -> Option<String> {
                 .next()?
                 .split(" (requested as")
                 .next()?;
-            let dep = Dep::parse(what);
+            let dep = Dep::parse(what).ok()?;
             let implicit = pool
                 .by_name(&dep.name)
                 .iter()

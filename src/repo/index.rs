@@ -8,25 +8,13 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use super::pool::{Package, PkgId};
-use crate::rpm::{Cmp, Dep, DepError, DepExpr};
+use crate::rpm::{Cmp, Dep, DepError, DepExpr, DepKind};
 
 /// An interned dependency of a [`super::Pool`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DepId(pub u32);
 
-/// The dependency lists of a package, in the order they are stored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DepKind {
-    Requires,
-    Provides,
-    Conflicts,
-    Obsoletes,
-    Recommends,
-    Suggests,
-    Supplements,
-    Enhances,
-}
-
+/// The number of [`DepKind`]s; a package's lists are stored in that order.
 const KINDS: usize = 8;
 
 /// Interned dependencies, each package's lists of them, and the providers
@@ -97,7 +85,7 @@ impl DepIndex {
             .filter(|&d| self.dep(d).is_rich())
             .collect();
         for d in rich {
-            let parsed = DepExpr::parse(&self.dep(d).name);
+            let parsed = DepExpr::parse_header(&self.dep(d).name);
             if let Ok(expr) = &parsed {
                 self.intern_operands(expr);
             }

@@ -17,7 +17,7 @@ use thiserror::Error;
 use crate::rpm::ArchPolicy;
 
 pub use compressed::{file_digest, hex, open_decompressed, verify_checksum};
-pub use index::{DepId, DepIndex, DepKind};
+pub use index::{DepId, DepIndex};
 pub use pool::{
     Comps, Environment, Group, Package, PkgId, Pool, RepoId, RepoInfo, Requirement, DEFAULT_COST,
     DEFAULT_PRIORITY,

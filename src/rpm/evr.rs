@@ -1,4 +1,5 @@
-//! RPM version ordering and dependency ranges: pure functions, no I/O.
+//! RPM version ordering: pure functions, no I/O. Dependencies and their
+//! ranges are in [`super::dep`].
 //!
 //! `rpmvercmp` follows rpm's own algorithm (lib/rpmvercmp.c semantics): segments of
 //! digits or letters, `~` sorts before everything, `^` after the base but before
@@ -35,20 +36,8 @@ pub fn rpmvercmp(a: &str, b: &str) -> Ordering {
                 b = &b[1..];
                 continue;
             }
-            (true, false) => {
-                return if b.is_empty() {
-                    Ordering::Greater
-                } else {
-                    Ordering::Less
-                }
-            }
-            (false, true) => {
-                return if a.is_empty() {
-                    Ordering::Less
-                } else {
-                    Ordering::Greater
-                }
-            }
+            (true, false) => return if b.is_empty() { Ordering::Greater } else { Ordering::Less },
+            (false, true) => return if a.is_empty() { Ordering::Less } else { Ordering::Greater },
             _ => {}
         }
         if a.is_empty() || b.is_empty() {
@@ -60,11 +49,7 @@ pub fn rpmvercmp(a: &str, b: &str) -> Ordering {
         let (seg_b, rest_b) = split_segment(b, numeric);
         if seg_b.is_empty() {
             // Segments of different kinds: numbers are newer than letters.
-            return if numeric {
-                Ordering::Greater
-            } else {
-                Ordering::Less
-            };
+            return if numeric { Ordering::Greater } else { Ordering::Less };
         }
         let order = if numeric {
             compare_numeric(seg_a, seg_b)
@@ -95,13 +80,7 @@ fn skip_separators(s: &[u8]) -> &[u8] {
 fn split_segment(s: &[u8], numeric: bool) -> (&[u8], &[u8]) {
     let n = s
         .iter()
-        .take_while(|c| {
-            if numeric {
-                c.is_ascii_digit()
-            } else {
-                c.is_ascii_alphabetic()
-            }
-        })
+        .take_while(|c| if numeric { c.is_ascii_digit() } else { c.is_ascii_alphabetic() })
         .count();
     s.split_at(n)
 }
@@ -123,11 +102,7 @@ pub struct Evr {
 
 impl Evr {
     pub fn new(epoch: u32, version: impl Into<String>, release: Option<String>) -> Self {
-        Evr {
-            epoch,
-            version: version.into(),
-            release,
-        }
+        Evr { epoch, version: version.into(), release }
     }
 
     /// Parse `[epoch:]version[-release]`.
@@ -189,159 +164,15 @@ impl fmt::Display for Evr {
     }
 }
 
-/// The comparison of a versioned dependency; `Any` for an unversioned one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Cmp {
-    Any,
-    Lt,
-    Le,
-    Eq,
-    Ge,
-    Gt,
-}
-
-impl Cmp {
-    /// repodata spells comparisons as `LT`, `LE`, `EQ`, `GE`, `GT`.
-    pub fn from_repodata(flags: &str) -> Option<Cmp> {
-        Some(match flags {
-            "LT" => Cmp::Lt,
-            "LE" => Cmp::Le,
-            "EQ" => Cmp::Eq,
-            "GE" => Cmp::Ge,
-            "GT" => Cmp::Gt,
-            _ => return None,
-        })
-    }
-
-    pub fn from_operator(op: &str) -> Option<Cmp> {
-        Some(match op {
-            "<" => Cmp::Lt,
-            "<=" | "=<" => Cmp::Le,
-            "=" | "==" => Cmp::Eq,
-            ">=" | "=>" => Cmp::Ge,
-            ">" => Cmp::Gt,
-            _ => return None,
-        })
-    }
-
-    fn operator(self) -> &'static str {
-        match self {
-            Cmp::Any => "",
-            Cmp::Lt => "<",
-            Cmp::Le => "<=",
-            Cmp::Eq => "=",
-            Cmp::Ge => ">=",
-            Cmp::Gt => ">",
-        }
-    }
-
-    fn allows_less(self) -> bool {
-        matches!(self, Cmp::Lt | Cmp::Le)
-    }
-    fn allows_equal(self) -> bool {
-        matches!(self, Cmp::Le | Cmp::Eq | Cmp::Ge)
-    }
-    fn allows_greater(self) -> bool {
-        matches!(self, Cmp::Gt | Cmp::Ge)
-    }
-}
-
-/// A dependency as it appears in metadata: a name (capability) and an optional range.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Dep {
-    pub name: String,
-    pub cmp: Cmp,
-    pub evr: Option<Evr>,
-}
-
-impl Dep {
-    pub fn unversioned(name: impl Into<String>) -> Dep {
-        Dep {
-            name: name.into(),
-            cmp: Cmp::Any,
-            evr: None,
-        }
-    }
-
-    pub fn versioned(name: impl Into<String>, cmp: Cmp, evr: Evr) -> Dep {
-        Dep {
-            name: name.into(),
-            cmp,
-            evr: Some(evr),
-        }
-    }
-
-    /// Parse `name`, or `name OP evr` as written in a kickstart or on the command line.
-    pub fn parse(s: &str) -> Dep {
-        let mut words = s.split_whitespace();
-        let name = words.next().unwrap_or_default();
-        match (words.next().and_then(Cmp::from_operator), words.next()) {
-            (Some(cmp), Some(evr)) => Dep::versioned(name, cmp, Evr::parse(evr)),
-            _ => Dep::unversioned(name),
-        }
-    }
-
-    /// Whether the ranges of two dependencies on the same name overlap, as rpm's
-    /// rpmdsCompare decides it: an unversioned side matches everything.
-    pub fn ranges_overlap(&self, other: &Dep) -> bool {
-        let (Some(a), Some(b)) = (&self.evr, &other.evr) else {
-            return true;
-        };
-        if self.cmp == Cmp::Any || other.cmp == Cmp::Any {
-            return true;
-        }
-        match a.compare_for_match(b) {
-            Ordering::Less => self.cmp.allows_greater() || other.cmp.allows_less(),
-            Ordering::Greater => self.cmp.allows_less() || other.cmp.allows_greater(),
-            Ordering::Equal => {
-                (self.cmp.allows_equal() && other.cmp.allows_equal())
-                    || (self.cmp.allows_less() && other.cmp.allows_less())
-                    || (self.cmp.allows_greater() && other.cmp.allows_greater())
-            }
-        }
-    }
-
-    /// Whether a package of this exact EVR satisfies this range.
-    pub fn matches_evr(&self, evr: &Evr) -> bool {
-        self.ranges_overlap(&Dep::versioned(self.name.clone(), Cmp::Eq, evr.clone()))
-    }
-
-    /// A rich (boolean) dependency such as `(a or b)`.
-    pub fn is_rich(&self) -> bool {
-        self.name.starts_with('(')
-    }
-}
-
-impl fmt::Display for Dep {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.name)?;
-        if let (Some(evr), false) = (&self.evr, self.cmp == Cmp::Any) {
-            write!(f, " {} {evr}", self.cmp.operator())?;
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn release_less_requirement_matches_any_release() {
-        let req = Dep::versioned("foo", Cmp::Eq, Evr::parse("1.2"));
-        assert!(req.matches_evr(&Evr::parse("1.2-3.fc40")));
-        assert!(!req.matches_evr(&Evr::parse("1.3-1")));
-    }
-
-    #[test]
-    fn ranges() {
-        let ge = Dep::versioned("x", Cmp::Ge, Evr::parse("2.0-1"));
-        assert!(ge.matches_evr(&Evr::parse("2.0-1")));
-        assert!(ge.matches_evr(&Evr::parse("1:1.0-1")));
-        assert!(!ge.matches_evr(&Evr::parse("1.9-9")));
-        let lt = Dep::versioned("x", Cmp::Lt, Evr::parse("2.0"));
-        assert!(!lt.ranges_overlap(&ge));
-        assert!(Dep::unversioned("x").ranges_overlap(&ge));
+    fn parse_and_display() {
         assert_eq!(Evr::parse("3:1.0-2").to_string(), "3:1.0-2");
+        assert_eq!(Evr::parse("1.0"), Evr::new(0, "1.0", None));
+        assert_eq!(Evr::parse("0:1.0-1"), Evr::new(0, "1.0", Some("1".into())));
+        assert!(Evr::parse("1:1.0") > Evr::parse("2.0"));
     }
 }

@@ -5,7 +5,7 @@ use super::header::{
     strings, TYPE_BIN, TYPE_CHAR, TYPE_I18NSTRING, TYPE_INT16, TYPE_INT32, TYPE_INT64, TYPE_INT8,
     TYPE_STRING, TYPE_STRING_ARRAY,
 };
-use super::rich::rich_dep_keys;
+use crate::rpm::DepExpr;
 
 pub(crate) const TAG_NAME: u32 = 1000;
 pub(crate) const TAG_GROUP: u32 = 1016;
@@ -231,9 +231,135 @@ pub(crate) fn index_rows<S: TagSource + ?Sized>(
     }
 }
 
+/// The extra keys rpm's `updateRichDep` (lib/rpmdb.c) indexes for the rich
+/// dependency `dep`, besides the whole string: every simple name inside it,
+/// prefixed with `!` where it sits in a condition (after `if`/`unless`, the
+/// sign flipping again in nested conditions), an `else` repeating its
+/// condition's names with the other sign, `rpmlib(...)` names left out;
+/// sorted byte-wise and de-duplicated. None if rpm's parser rejects it.
+/// rpm's database parser ignores text after the closing parenthesis and
+/// skips rpmbuild's context rules, hence [`DepExpr::parse_index`].
+pub(crate) fn rich_dep_keys(dep: &[u8]) -> Vec<Vec<u8>> {
+    // Header strings are bytes, the grammar works on text: a string that is
+    // not UTF-8 goes through Latin-1, one char per byte and back.
+    let latin1: String;
+    let text = match std::str::from_utf8(dep) {
+        Ok(text) => text,
+        Err(_) => {
+            latin1 = dep.iter().map(|&b| char::from(b)).collect();
+            &latin1
+        }
+    };
+    let Ok(expr) = DepExpr::parse_index(text) else {
+        return Vec::new();
+    };
+    let mut names: Vec<(bool, &str)> = Vec::new();
+    rich_names(&expr, false, &mut names);
+    let mut keys: Vec<Vec<u8>> = names
+        .into_iter()
+        .map(|(negated, name)| {
+            let mut key = vec![if negated { b'!' } else { b' ' }];
+            if text.as_ptr() == dep.as_ptr() {
+                key.extend_from_slice(name.as_bytes());
+            } else {
+                // Latin-1 back to bytes: every char is below 256.
+                key.extend(name.chars().map(|c| c as u8));
+            }
+            key
+        })
+        .collect();
+    // rpm sorts with the sign in front (' ' before '!'), then drops the ' '.
+    keys.sort();
+    keys.dedup();
+    for key in &mut keys {
+        if key[0] == b' ' {
+            key.remove(0);
+        }
+    }
+    keys
+}
+
+/// The names of `expr` in rpm's order, each with its sign.
+fn rich_names<'e>(expr: &'e DepExpr, negated: bool, out: &mut Vec<(bool, &'e str)>) {
+    match expr {
+        DepExpr::Dep(d) => {
+            if !(d.name.len() > 7 && d.name.starts_with("rpmlib(")) {
+                out.push((negated, &d.name));
+            }
+        }
+        DepExpr::And(v) | DepExpr::Or(v) | DepExpr::With(v) => {
+            v.iter().for_each(|e| rich_names(e, negated, out));
+        }
+        DepExpr::Without(a, b) => {
+            rich_names(a, negated, out);
+            rich_names(b, negated, out);
+        }
+        DepExpr::If(then, cond, otherwise) | DepExpr::Unless(then, cond, otherwise) => {
+            rich_names(then, negated, out);
+            let cond_start = out.len();
+            rich_names(cond, !negated, out);
+            if let Some(otherwise) = otherwise {
+                for i in cond_start..out.len() {
+                    let (sign, name) = out[i];
+                    out.push((!sign, name));
+                }
+                rich_names(otherwise, negated, out);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn keys(s: &str) -> Vec<String> {
+        rich_dep_keys(s.as_bytes())
+            .into_iter()
+            .map(|k| String::from_utf8(k).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn rich_keys() {
+        assert_eq!(keys("(a or b)"), ["a", "b"]);
+        assert_eq!(keys("(b >= 1.0 and a < 2)"), ["a", "b"]);
+        assert_eq!(keys("(a if b)"), ["a", "!b"]);
+        assert_eq!(keys("(a unless b)"), ["a", "!b"]);
+        assert_eq!(keys("(a if b else c)"), ["a", "b", "c", "!b"]);
+        assert_eq!(keys("(a if (b if c))"), ["a", "c", "!b"]);
+        assert_eq!(
+            keys("(a if (b if c) else d)"),
+            ["a", "b", "c", "d", "!b", "!c"]
+        );
+        assert_eq!(keys("(a or (b and rpmlib(Foo)))"), ["a", "b"]);
+        assert_eq!(keys("(a or a)"), ["a"]);
+        assert_eq!(keys("(foo(x86-64) with bar)"), ["bar", "foo(x86-64)"]);
+        assert_eq!(keys("(a)"), ["a"]);
+        // rpm's database parser: no context rules, text after `)` ignored.
+        assert_eq!(keys("((a if b) or c)"), ["a", "c", "!b"]);
+        assert_eq!(keys("(a or b) junk"), ["a", "b"]);
+        // Latin-1 bytes survive.
+        assert_eq!(
+            rich_dep_keys(b"(caf\xe9 or b)"),
+            [b"b".to_vec(), b"caf\xe9".to_vec()]
+        );
+    }
+
+    #[test]
+    fn unparseable_rich_gives_no_keys() {
+        for s in [
+            "(a or)",
+            "(a and b or c)",
+            "(a bogus b)",
+            "(a",
+            "()",
+            "(a = )",
+            "(a with (b and c))",
+        ] {
+            assert!(keys(s).is_empty(), "{s}");
+        }
+    }
 
     #[test]
     fn transient_requires() {

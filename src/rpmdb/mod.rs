@@ -17,7 +17,6 @@
 
 mod header;
 mod index;
-mod rich;
 
 use std::path::{Path, PathBuf};
 

@@ -105,7 +105,7 @@ pub(crate) fn select(pool: &Pool, considered: &[bool], spec: &str) -> Vec<(Strin
         }
         return vec![(spec.to_string(), found)];
     }
-    let found: Vec<PkgId> = match DepExpr::parse(spec) {
+    let found: Vec<PkgId> = match DepExpr::parse_header(spec) {
         Ok(DepExpr::Dep(dep)) => pool.providers(&dep).into_iter().filter(usable).collect(),
         _ => Vec::new(),
     };

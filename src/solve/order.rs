@@ -637,7 +637,7 @@ impl Index<'_> {
 /// `unless`, `with` and `without` (rpm never orders by an `else` branch),
 /// recursively. A malformed expression orders by nothing, as in rpm.
 fn rich_ordering_operands(text: &str, out: &mut Vec<Dep>) {
-    if let Ok(expr) = DepExpr::parse(text) {
+    if let Ok(expr) = DepExpr::parse_header(text) {
         collect_operands(&expr, out);
     }
 }

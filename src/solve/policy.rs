@@ -19,7 +19,7 @@ use std::cmp::Ordering;
 
 use super::rules::{pkg, Lit};
 use super::sat::{Mode, Solver};
-use crate::repo::DepKind;
+use crate::rpm::DepKind;
 use crate::rpm::{Cmp, Evr};
 
 /// A stable merge sort that accepts any comparator: libsolv's orders are

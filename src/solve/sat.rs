@@ -24,7 +24,8 @@ use rustc_hash::FxHashMap;
 
 use super::jobs::{Job, JobWhat};
 use super::rules::{lit, pkg, Lit, Rules, Why, SYSTEM};
-use crate::repo::{DepId, DepIndex, DepKind, PkgId, Pool};
+use crate::repo::{DepId, DepIndex, PkgId, Pool};
+use crate::rpm::DepKind;
 use crate::rpm::DepExpr;
 
 /// Why a decision at a level was made (for takebranch, and explanations).

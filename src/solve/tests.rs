@@ -22,7 +22,7 @@ fn dep(s: &str) -> Dep {
     if s.starts_with('(') {
         Dep::unversioned(s)
     } else {
-        Dep::parse(s)
+        Dep::parse(s).expect("a valid dependency")
     }
 }
 

@@ -9,7 +9,8 @@ use rustc_hash::FxHashMap;
 
 use super::rules::{Lit, SYSTEM};
 use super::sat::{Mode, Reason, Solver};
-use crate::repo::{DepId, DepKind};
+use crate::repo::DepId;
+use crate::rpm::DepKind;
 
 /// Rich Recommends (or Suggests) postponed until a package in their
 /// condition is decided: by that package, the dependencies to look at again.
