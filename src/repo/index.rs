@@ -30,8 +30,13 @@ pub struct DepIndex {
     /// Packages by the names they provide: (package, the provide's DepId).
     by_provide: FxHashMap<String, Vec<(PkgId, DepId)>>,
     by_file: FxHashMap<String, Vec<PkgId>>,
+    /// Packages by the names their Obsoletes name: (obsoleting package, the
+    /// Obsoletes).
+    by_obsoleted_name: FxHashMap<String, Vec<(PkgId, DepId)>>,
     /// Rich dependencies, parsed once; their simple operands are interned too.
-    rich: FxHashMap<DepId, Result<DepExpr, DepError>>,
+    rich: FxHashMap<DepId, Box<Result<DepExpr, DepError>>>,
+    /// Operands of the rich dependencies by address (see [`DepIndex::operand`]).
+    operand_ids: FxHashMap<usize, DepId>,
 }
 
 impl DepIndex {
@@ -56,6 +61,16 @@ impl DepIndex {
                 for dep in list {
                     let d = index.intern(dep);
                     index.lists.push(d);
+                }
+                if k == DepKind::Obsoletes as usize {
+                    for &d in &index.lists[bounds[k] as usize..] {
+                        let name = index.deps[d.0 as usize].name.clone();
+                        index
+                            .by_obsoleted_name
+                            .entry(name)
+                            .or_default()
+                            .push((id, d));
+                    }
                 }
                 if k == DepKind::Provides as usize {
                     index.add_self_provide(pkg, bounds[k]);
@@ -85,39 +100,44 @@ impl DepIndex {
             .filter(|&d| self.dep(d).is_rich())
             .collect();
         for d in rich {
-            let parsed = DepExpr::parse_header(&self.dep(d).name);
-            if let Ok(expr) = &parsed {
-                self.intern_operands(expr);
+            let parsed = Box::new(DepExpr::parse_header(&self.dep(d).name));
+            if let Ok(expr) = parsed.as_ref() {
+                for operand in expr.operands() {
+                    self.intern(operand);
+                }
             }
             self.rich.insert(d, parsed);
         }
-    }
-
-    fn intern_operands(&mut self, expr: &DepExpr) {
-        match expr {
-            DepExpr::Dep(dep) => {
-                self.intern(dep);
-            }
-            DepExpr::And(v) | DepExpr::Or(v) | DepExpr::With(v) => {
-                v.iter().for_each(|e| self.intern_operands(e))
-            }
-            DepExpr::Without(a, b) => {
-                self.intern_operands(a);
-                self.intern_operands(b);
-            }
-            DepExpr::If(a, b, c) | DepExpr::Unless(a, b, c) => {
-                self.intern_operands(a);
-                self.intern_operands(b);
-                if let Some(c) = c {
-                    self.intern_operands(c);
+        // Each expression is boxed and never moves again: the address of an
+        // operand inside it names it, so the solver finds its id without
+        // hashing the dependency's text.
+        for parsed in self.rich.values() {
+            if let Ok(expr) = parsed.as_ref() {
+                for operand in expr.operands() {
+                    self.operand_ids
+                        .insert(operand as *const Dep as usize, self.ids[operand]);
                 }
             }
         }
     }
 
+    /// The id of a simple dependency inside one of the pool's rich ones (or
+    /// anywhere in the metadata).
+    pub fn operand(&self, dep: &Dep) -> Option<DepId> {
+        match self.operand_ids.get(&(dep as *const Dep as usize)) {
+            Some(&id) => Some(id),
+            None => self.lookup(dep),
+        }
+    }
+
+    /// The packages whose Obsoletes name `name`, with that Obsoletes.
+    pub fn obsoleting(&self, name: &str) -> &[(PkgId, DepId)] {
+        self.by_obsoleted_name.get(name).map_or(&[], Vec::as_slice)
+    }
+
     /// The parsed form of a rich dependency (`None` for a simple one).
     pub fn rich(&self, id: DepId) -> Option<&Result<DepExpr, DepError>> {
-        self.rich.get(&id)
+        self.rich.get(&id).map(|b| b.as_ref())
     }
 
     /// Every package provides `name = evr`, listed or not (as libsolv adds it).

@@ -318,6 +318,33 @@ impl DepExpr {
         )
     }
 
+    /// Every simple dependency in the expression, in written order.
+    pub fn operands(&self) -> Vec<&Dep> {
+        let mut out = Vec::new();
+        self.collect_operands(&mut out);
+        out
+    }
+
+    fn collect_operands<'e>(&'e self, out: &mut Vec<&'e Dep>) {
+        match self {
+            DepExpr::Dep(d) => out.push(d),
+            DepExpr::And(v) | DepExpr::Or(v) | DepExpr::With(v) => {
+                v.iter().for_each(|e| e.collect_operands(out))
+            }
+            DepExpr::Without(a, b) => {
+                a.collect_operands(out);
+                b.collect_operands(out);
+            }
+            DepExpr::If(a, b, c) | DepExpr::Unless(a, b, c) => {
+                a.collect_operands(out);
+                b.collect_operands(out);
+                if let Some(c) = c {
+                    c.collect_operands(out);
+                }
+            }
+        }
+    }
+
     /// Whether this is a rich (boolean) expression rather than a simple dependency.
     pub fn is_rich(&self) -> bool {
         !matches!(self, DepExpr::Dep(_))

@@ -36,8 +36,20 @@ pub fn rpmvercmp(a: &str, b: &str) -> Ordering {
                 b = &b[1..];
                 continue;
             }
-            (true, false) => return if b.is_empty() { Ordering::Greater } else { Ordering::Less },
-            (false, true) => return if a.is_empty() { Ordering::Less } else { Ordering::Greater },
+            (true, false) => {
+                return if b.is_empty() {
+                    Ordering::Greater
+                } else {
+                    Ordering::Less
+                }
+            }
+            (false, true) => {
+                return if a.is_empty() {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                }
+            }
             _ => {}
         }
         if a.is_empty() || b.is_empty() {
@@ -49,7 +61,11 @@ pub fn rpmvercmp(a: &str, b: &str) -> Ordering {
         let (seg_b, rest_b) = split_segment(b, numeric);
         if seg_b.is_empty() {
             // Segments of different kinds: numbers are newer than letters.
-            return if numeric { Ordering::Greater } else { Ordering::Less };
+            return if numeric {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            };
         }
         let order = if numeric {
             compare_numeric(seg_a, seg_b)
@@ -80,7 +96,13 @@ fn skip_separators(s: &[u8]) -> &[u8] {
 fn split_segment(s: &[u8], numeric: bool) -> (&[u8], &[u8]) {
     let n = s
         .iter()
-        .take_while(|c| if numeric { c.is_ascii_digit() } else { c.is_ascii_alphabetic() })
+        .take_while(|c| {
+            if numeric {
+                c.is_ascii_digit()
+            } else {
+                c.is_ascii_alphabetic()
+            }
+        })
         .count();
     s.split_at(n)
 }
@@ -102,7 +124,11 @@ pub struct Evr {
 
 impl Evr {
     pub fn new(epoch: u32, version: impl Into<String>, release: Option<String>) -> Self {
-        Evr { epoch, version: version.into(), release }
+        Evr {
+            epoch,
+            version: version.into(),
+            release,
+        }
     }
 
     /// Parse `[epoch:]version[-release]`.

@@ -490,11 +490,8 @@ impl Solver<'_> {
     /// conditional that holds only because its condition is false counts
     /// 1, libsolv's solver_dep_fulfilled_alreadyinstalled).
     pub(crate) fn fulfilled(&mut self, d: DepId) -> u8 {
-        match self.index.rich(d) {
-            Some(Ok(expr)) => {
-                let expr = expr.clone();
-                self.expr_fulfilled(&expr)
-            }
+        match self.rich(d) {
+            Some(Ok(expr)) => self.expr_fulfilled(&expr),
             Some(Err(_)) => 0,
             None => {
                 let off = self.providers(d);

@@ -196,35 +196,17 @@ impl Solver<'_> {
     /// The simple operands of a rich dependency that nothing (considered)
     /// provides.
     fn unprovided_operands(&self, expr: &crate::rpm::DepExpr) -> Vec<String> {
-        use crate::rpm::DepExpr;
-        match expr {
-            DepExpr::Dep(dep) => {
-                let provided = self
+        expr.operands()
+            .into_iter()
+            .filter(|dep| {
+                !self
                     .index
                     .providers_of(dep)
                     .iter()
-                    .any(|id| self.considered[id.0 as usize]);
-                if provided {
-                    Vec::new()
-                } else {
-                    vec![dep.to_string()]
-                }
-            }
-            DepExpr::And(v) | DepExpr::Or(v) | DepExpr::With(v) => {
-                v.iter().flat_map(|e| self.unprovided_operands(e)).collect()
-            }
-            DepExpr::Without(a, b) => {
-                [self.unprovided_operands(a), self.unprovided_operands(b)].concat()
-            }
-            DepExpr::If(a, b, c) | DepExpr::Unless(a, b, c) => {
-                let mut out = self.unprovided_operands(a);
-                out.extend(self.unprovided_operands(b));
-                if let Some(c) = c {
-                    out.extend(self.unprovided_operands(c));
-                }
-                out
-            }
-        }
+                    .any(|id| self.considered[id.0 as usize])
+            })
+            .map(|dep| dep.to_string())
+            .collect()
     }
 
     /// The causes of every problem.
@@ -273,8 +255,8 @@ impl Solver<'_> {
         let others = || self.r.literals(r).map(|l| -l).filter(|&l| l > SYSTEM);
         let dep = |d| Some(self.index.dep(d).to_string());
         let cause = match rule.why {
-            Why::NothingProvides(owner, d) if matches!(self.index.rich(d), Some(Err(_))) => {
-                let Some(Err(e)) = self.index.rich(d) else {
+            Why::NothingProvides(owner, d) if matches!(self.rich(d), Some(Err(_))) => {
+                let Some(Err(e)) = self.rich(d) else {
                     unreachable!("matched above")
                 };
                 Cause {
@@ -296,7 +278,7 @@ impl Solver<'_> {
                     .iter()
                     .map(|&b| format!("{}{}", self.nevra(b), self.chain(b, needs)))
                     .collect();
-                let missing = match self.index.rich(d) {
+                let missing = match self.rich(d) {
                     Some(Ok(expr)) => self.unprovided_operands(expr),
                     _ => Vec::new(),
                 };

@@ -158,19 +158,23 @@ fn select_glob(pool: &Pool, considered: &[bool], spec: &str) -> Vec<(String, Vec
 
 /// Packages whose Obsoletes match (by name and version) one of `ids`.
 fn obsoleters(pool: &Pool, considered: &[bool], ids: &[PkgId]) -> Vec<PkgId> {
-    let names: Vec<&str> = ids.iter().map(|&id| pool.get(id).name.as_str()).collect();
-    pool.ids()
-        .filter(|id| considered[id.0 as usize])
-        .filter(|&id| {
-            pool.get(id).obsoletes.iter().any(|o| {
-                names.contains(&o.name.as_str())
-                    && ids.iter().any(|&t| {
-                        let target = pool.get(t);
-                        target.name == o.name && o.matches_evr(&target.evr)
-                    })
-            })
+    let index = pool.index();
+    let mut out: Vec<PkgId> = ids
+        .iter()
+        .flat_map(|&t| {
+            let target = pool.get(t);
+            index
+                .obsoleting(&target.name)
+                .iter()
+                .filter(|&&(o, d)| {
+                    considered[o.0 as usize] && index.dep(d).matches_evr(&target.evr)
+                })
+                .map(|&(o, _)| o)
         })
-        .collect()
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The forms of a package spec, in the order dnf tries them.

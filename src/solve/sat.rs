@@ -25,8 +25,8 @@ use rustc_hash::FxHashMap;
 use super::jobs::{Job, JobWhat};
 use super::rules::{lit, pkg, Lit, Rules, Why, SYSTEM};
 use crate::repo::{DepId, DepIndex, PkgId, Pool};
-use crate::rpm::DepKind;
 use crate::rpm::DepExpr;
+use crate::rpm::DepKind;
 
 /// Why a decision at a level was made (for takebranch, and explanations).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,16 +154,20 @@ impl<'p> Solver<'p> {
 
     // ------------------------------------------------------------ providers
 
+    /// The parsed form of a rich dependency, borrowed from the pool (not
+    /// from the solver, which its callers go on changing).
+    pub fn rich(&self, d: DepId) -> Option<&'p Result<DepExpr, crate::rpm::DepError>> {
+        let index: &'p DepIndex = self.index;
+        index.rich(d)
+    }
+
     /// The considered providers of `d` as a literal list offset.
     pub fn providers(&mut self, d: DepId) -> u32 {
         if let Some(&off) = self.provider_lists.get(&d) {
             return off;
         }
-        let ids: Vec<PkgId> = match self.index.rich(d) {
-            Some(Ok(expr)) => {
-                let expr = expr.clone();
-                self.expr_providers(&expr)
-            }
+        let ids: Vec<PkgId> = match self.rich(d) {
+            Some(Ok(expr)) => self.expr_providers(&expr),
             Some(Err(_)) => Vec::new(),
             None => self.index.whatprovides(d).to_vec(),
         };
@@ -180,7 +184,7 @@ impl<'p> Solver<'p> {
     /// Providers of an operand of a rich dependency (or of a request's
     /// conditional group member, which the metadata may not mention).
     pub fn operand_providers(&mut self, dep: &crate::rpm::Dep) -> u32 {
-        match self.index.lookup(dep) {
+        match self.index.operand(dep) {
             Some(d) => self.providers(d),
             None => {
                 let lits: Vec<Lit> = self
@@ -265,8 +269,10 @@ impl<'p> Solver<'p> {
         let n = self.pool.packages.len();
         let mut added = vec![false; n + 2];
         added[SYSTEM as usize] = true;
-        for j in 0..self.jobs.len() {
-            for p in self.job_candidates(j) {
+        // The jobs are read while rules are added to `self`.
+        let jobs = std::mem::take(&mut self.jobs);
+        for job in &jobs {
+            for p in self.job_candidates(job) {
                 self.add_pkg_rules_for(p, &mut added);
             }
         }
@@ -276,9 +282,10 @@ impl<'p> Solver<'p> {
         self.pkgrules_end = self.r.len();
 
         self.jobrules = self.r.len();
-        for j in 0..self.jobs.len() {
-            self.add_job_rules(j);
+        for (j, job) in jobs.iter().enumerate() {
+            self.add_job_rules(j, job);
         }
+        self.jobs = jobs;
         self.jobrules_end = self.r.len();
         self.learntrules = self.r.len();
         self.weak_rules.resize(self.r.len(), false);
@@ -297,24 +304,22 @@ impl<'p> Solver<'p> {
     }
 
     /// Candidates of a job, as literals (libsolv's FOR_JOB_SELECT).
-    fn job_candidates(&mut self, j: usize) -> Vec<Lit> {
-        match &self.jobs[j].what {
+    fn job_candidates(&mut self, job: &Job) -> Vec<Lit> {
+        match &job.what {
             JobWhat::OneOf(ids) => ids.iter().map(|&id| lit(id)).collect(),
-            JobWhat::Complex(expr) => {
-                let expr = expr.clone();
-                self.expr_providers(&expr)
-                    .into_iter()
-                    .map(lit)
-                    .filter(|&l| self.is_considered(l))
-                    .collect()
-            }
+            JobWhat::Complex(expr) => self
+                .expr_providers(expr)
+                .into_iter()
+                .map(lit)
+                .filter(|&l| self.is_considered(l))
+                .collect(),
         }
     }
 
-    fn add_job_rules(&mut self, j: usize) {
+    fn add_job_rules(&mut self, j: usize, job: &Job) {
         let why = Why::Job(j as u32);
         let before = self.r.len();
-        match &self.jobs[j].what {
+        match &job.what {
             JobWhat::OneOf(ids) => {
                 let lits: Vec<Lit> = if ids.is_empty() {
                     vec![-SYSTEM]
@@ -329,9 +334,8 @@ impl<'p> Solver<'p> {
                 self.r.add(lits[0], 0, d, why);
             }
             JobWhat::Complex(expr) => {
-                let expr = expr.clone();
                 let mut bq = Vec::new();
-                match self.normalize(&expr, &mut bq, super::cplx::EXPAND) {
+                match self.normalize(expr, &mut bq, super::cplx::EXPAND) {
                     0 => {
                         self.r.add(-SYSTEM, 0, 0, why);
                     }
@@ -375,11 +379,8 @@ impl<'p> Solver<'p> {
             // installed, so they need rules of their own.
             for kind in [DepKind::Recommends, DepKind::Suggests] {
                 for &d in self.list(n, kind) {
-                    let targets = match self.index.rich(d) {
-                        Some(Ok(expr)) => {
-                            let expr = expr.clone();
-                            self.positive_literals(&expr)
-                        }
+                    let targets = match self.rich(d) {
+                        Some(Ok(expr)) => self.positive_literals(&expr),
                         _ => {
                             let off = self.providers(d);
                             self.r.list(off).to_vec()
@@ -401,9 +402,8 @@ impl<'p> Solver<'p> {
             if self.index.dep(req).name.starts_with("rpmlib(") {
                 continue;
             }
-            if let Some(Ok(expr)) = self.index.rich(req) {
+            if let Some(Ok(expr)) = self.rich(req) {
                 if super::cplx::is_complex(expr) {
-                    let expr = expr.clone();
                     self.add_complex_rules(n, req, &expr, false, added, work);
                     continue;
                 }
@@ -429,9 +429,8 @@ impl<'p> Solver<'p> {
         work: &mut std::collections::VecDeque<Lit>,
     ) {
         for &con in self.list(n, DepKind::Conflicts) {
-            if let Some(Ok(expr)) = self.index.rich(con) {
+            if let Some(Ok(expr)) = self.rich(con) {
                 if super::cplx::is_complex(expr) {
-                    let expr = expr.clone();
                     self.add_complex_rules(n, con, &expr, true, added, work);
                     continue;
                 }
@@ -507,11 +506,8 @@ impl<'p> Solver<'p> {
 
     /// Whether a dependency could be met by packages that have rules.
     fn dep_possible(&mut self, d: DepId, added: &[bool]) -> bool {
-        match self.index.rich(d) {
-            Some(Ok(expr)) => {
-                let expr = expr.clone();
-                self.expr_possible(&expr, added)
-            }
+        match self.rich(d) {
+            Some(Ok(expr)) => self.expr_possible(&expr, added),
             Some(Err(_)) => false,
             None => {
                 let off = self.providers(d);

@@ -96,9 +96,8 @@ impl Solver<'_> {
     /// the positive literals of each clause whose conditions are all
     /// installed, and waits for any condition still undecided.
     fn mark_weak(&mut self, d: DepId, suggests: bool) {
-        let targets: Vec<Lit> = match self.index.rich(d) {
+        let targets: Vec<Lit> = match self.rich(d) {
             Some(Ok(expr)) => {
-                let expr = expr.clone();
                 let mut bq = Vec::new();
                 if self.normalize(&expr, &mut bq, super::cplx::EXPAND) != -1 {
                     return;
@@ -163,9 +162,8 @@ impl Solver<'_> {
             }
             if decided > 0 {
                 for &rec in self.list(p, DepKind::Recommends) {
-                    if let Some(Ok(expr)) = self.index.rich(rec) {
+                    if let Some(Ok(expr)) = self.rich(rec) {
                         if super::cplx::is_complex(expr) {
-                            let expr = expr.clone();
                             for q in self.complex_recommends(&expr, None) {
                                 if !dq.contains(&q) {
                                     dq.push(q);
@@ -250,9 +248,8 @@ impl Solver<'_> {
                 continue;
             }
             for &rec in self.list(s, DepKind::Recommends) {
-                let mut candidates: Vec<Lit> = match self.index.rich(rec) {
+                let mut candidates: Vec<Lit> = match self.rich(rec) {
                     Some(Ok(expr)) if super::cplx::is_complex(expr) => {
-                        let expr = expr.clone();
                         self.complex_recommends(&expr, Some(&best))
                     }
                     _ => {
