@@ -8,6 +8,7 @@ use rootsmith::config::Kickstart;
 use rootsmith::engine::{self, EngineError, ImageRequest, Progress, Selection};
 use rootsmith::image::Format;
 use rootsmith::repo::RepoSource;
+use rootsmith::solve::SolveError;
 
 #[derive(Parser)]
 #[command(
@@ -58,6 +59,14 @@ enum Command {
     Resolve {
         #[command(flatten)]
         input: Input,
+        /// Print the install set (and its install order), or the problems,
+        /// as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+        /// When the request cannot be solved, list every cause and the
+        /// solver's whole proof.
+        #[arg(short, long)]
+        verbose: bool,
     },
 }
 
@@ -117,10 +126,7 @@ fn run(command: Command) -> Result<ExitCode, EngineError> {
         } => {
             let report = engine::compose(&config, &out, &arches, &Progress::new(json))?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).expect("report serializes")
-                );
+                print_stdout(&serde_json::to_string_pretty(&report).expect("report serializes"));
             }
             let failed = report.failed();
             if failed > 0 {
@@ -171,7 +177,11 @@ fn run(command: Command) -> Result<ExitCode, EngineError> {
             eprintln!("{}  {}", built.archive.sha256, built.archive.path.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Resolve { input } => {
+        Command::Resolve {
+            input,
+            json,
+            verbose,
+        } => {
             let (kickstart, selection) = input.selection()?;
             let pool = engine::pool_for(
                 kickstart.as_ref(),
@@ -181,14 +191,61 @@ fn run(command: Command) -> Result<ExitCode, EngineError> {
                 &input.releasever,
             )?;
             let progress = Progress::new(true);
-            let ids = engine::resolve(&pool, &selection, &progress.task("resolve"))?;
-            let mut lines: Vec<String> = ids.iter().map(|&id| pool.get(id).nevra()).collect();
-            lines.sort();
-            for line in lines {
-                println!("{line}");
+            let transaction = match engine::resolve(&pool, &selection, &progress.task("resolve")) {
+                Ok(t) => t,
+                Err(EngineError::Solve(e)) if json || verbose => {
+                    print_unsolvable(&e, json, verbose);
+                    return Ok(ExitCode::FAILURE);
+                }
+                Err(e) => return Err(e),
+            };
+            let report = engine::ResolveReport::new(&pool, &transaction);
+            if json {
+                print_stdout(&serde_json::to_string_pretty(&report).expect("report serializes"));
+            } else if !report.packages.is_empty() {
+                print_stdout(&report.packages.join("\n"));
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Print to stdout; a reader that went away (`| head`) ends the output
+/// quietly instead of a panic.
+fn print_stdout(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: writing to stdout: {e}");
+        }
+    }
+}
+
+/// An unsolvable request: as JSON on stdout, and/or every cause and the
+/// solver's proof on stderr.
+fn print_unsolvable(e: &SolveError, json: bool, verbose: bool) {
+    if json {
+        let report = serde_json::json!({ "error": e.to_string(), "problems": e.problems() });
+        print_stdout(&serde_json::to_string_pretty(&report).expect("report serializes"));
+    }
+    if !verbose {
+        eprintln!("error: {e}");
+        return;
+    }
+    eprintln!("error: cannot resolve the request");
+    for (i, problem) in e.problems().iter().enumerate() {
+        eprintln!("problem {}:", i + 1);
+        for cause in &problem.causes {
+            eprintln!("  - {}", cause.message);
+        }
+        eprintln!("  proof:");
+        for line in &problem.proof {
+            eprintln!("    {line}");
+        }
+    }
+    if e.problems().is_empty() {
+        eprintln!("  {e}");
     }
 }
 

@@ -23,7 +23,7 @@ use crate::repo::{load_pool, PkgId, Pool, RepoError, RepoSource};
 use crate::rootfs::{apply_owners, install_package, rpm_dbpath, RootfsError, Spool, Tree};
 use crate::rpm::ArchPolicy;
 use crate::rpmdb::{write_rpmdb, InstalledPackage, RpmdbError};
-use crate::solve::{solve, GroupRequest, Request, SolveError};
+use crate::solve::{solve, GroupRequest, Request, SolveError, Transaction};
 
 #[derive(Debug, Error)]
 pub enum EngineError {
@@ -132,18 +132,43 @@ impl Selection {
     }
 }
 
-/// Resolve a selection on a pool: the install set, sorted by name and arch.
-/// What the request skipped is logged.
+/// Resolve a selection on a pool. What the request skipped is logged.
 pub fn resolve(
     pool: &Pool,
     selection: &Selection,
     log: &TaskProgress,
-) -> Result<Vec<PkgId>, EngineError> {
+) -> Result<Transaction, EngineError> {
     let transaction = solve(pool, &selection.request)?;
     for note in &transaction.notes {
         log.warn(note);
     }
-    Ok(transaction.packages)
+    Ok(transaction)
+}
+
+/// `rootsmith resolve --json`: the install set, in name and install order,
+/// with what the request skipped.
+#[derive(Clone, Debug, Serialize)]
+pub struct ResolveReport {
+    pub arch: String,
+    /// `name-[epoch:]version-release.arch`, sorted.
+    pub packages: Vec<String>,
+    /// The same packages in the order rpm installs them.
+    pub install_order: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+impl ResolveReport {
+    pub fn new(pool: &Pool, transaction: &Transaction) -> ResolveReport {
+        let nevras = |ids: &[PkgId]| ids.iter().map(|&id| pool.get(id).nevra()).collect();
+        let mut packages: Vec<String> = nevras(&transaction.packages);
+        packages.sort();
+        ResolveReport {
+            arch: pool.arch_policy().target().to_string(),
+            packages,
+            install_order: nevras(&transaction.install_order(pool)),
+            notes: transaction.notes.clone(),
+        }
+    }
 }
 
 /// One image to build.
@@ -173,7 +198,9 @@ pub fn build_image(
     archive_path: &Path,
     log: &TaskProgress,
 ) -> Result<Built, EngineError> {
-    let ids = resolve(pool, &request.selection, log)?;
+    let transaction = resolve(pool, &request.selection, log)?;
+    // Installed (and recorded in the rpmdb) in rpm's order.
+    let ids = transaction.install_order(pool);
     log.step(&format!("resolved {} packages", ids.len()));
     let paths = fetch(pool, &ids)?;
     log.step(&format!("verified {} package files", paths.len()));

@@ -20,6 +20,8 @@ use crate::repo::Pool;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
     pub causes: Vec<Cause>,
+    /// Every rule of the solver's proof, one line each (for `-v`).
+    pub proof: Vec<String>,
 }
 
 /// A root cause.
@@ -240,9 +242,81 @@ impl Solver<'_> {
                     dependency: None,
                 });
             }
-            problems.push(Problem { causes });
+            let proof = rules.iter().map(|&r| self.describe(r)).collect();
+            problems.push(Problem { causes, proof });
         }
         problems
+    }
+
+    /// One rule of a proof, in words.
+    fn describe(&self, r: usize) -> String {
+        let names = |lits: Vec<Lit>| -> String {
+            if lits.is_empty() {
+                "nothing".into()
+            } else {
+                lits.iter()
+                    .map(|&l| self.nevra(l))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        };
+        let positive = |skip: Lit| -> Vec<Lit> {
+            self.r
+                .literals(r)
+                .filter(|&l| l > SYSTEM && l != skip)
+                .collect()
+        };
+        let negative = |skip: Lit| -> Vec<Lit> {
+            self.r
+                .literals(r)
+                .map(|l| -l)
+                .filter(|&l| l > SYSTEM && l != skip)
+                .collect()
+        };
+        match self.r.rules[r].why {
+            Why::Job(j) => format!(
+                "request '{}': one of {}",
+                self.jobs[j as usize].label,
+                names(positive(0))
+            ),
+            Why::Requires(o, d) | Why::NothingProvides(o, d) => {
+                let providers = positive(o);
+                let mut line = if providers.is_empty() {
+                    format!(
+                        "{} requires {}: nothing provides it",
+                        self.nevra(o),
+                        self.index.dep(d)
+                    )
+                } else {
+                    format!(
+                        "{} requires {}: one of {}",
+                        self.nevra(o),
+                        self.index.dep(d),
+                        names(providers)
+                    )
+                };
+                let blockers = negative(o);
+                if !blockers.is_empty() {
+                    line.push_str(&format!(", or none of {}", names(blockers)));
+                }
+                line
+            }
+            Why::Conflicts(o, d) => format!(
+                "{} conflicts with {} ({})",
+                self.nevra(o),
+                names(negative(o)),
+                self.index.dep(d)
+            ),
+            Why::Obsoletes(o, d) => format!(
+                "{} obsoletes {} ({})",
+                self.nevra(o),
+                names(negative(o)),
+                self.index.dep(d)
+            ),
+            Why::SameName => format!("only one of {}", names(negative(0))),
+            Why::NotInstallable(p) => format!("{} is excluded", self.nevra(p)),
+            Why::Learnt => "a learnt rule".into(),
+        }
     }
 
     fn cause(

@@ -120,6 +120,15 @@ pub struct Transaction {
     pub notes: Vec<String>,
 }
 
+impl Transaction {
+    /// The packages in the order rpm would install them (its tsort over
+    /// Requires, with loops broken as rpm breaks them), as dnf hands them
+    /// to rpm.
+    pub fn install_order(&self, pool: &Pool) -> Vec<PkgId> {
+        install_order(pool, &self.packages)
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum SolveError {
     /// Specs or groups that match no package.
