@@ -1,17 +1,18 @@
 //! The metadata reader against real CentOS Stream 9 repositories from
-//! `../shared/fixtures`: every package, provide and file as Python's own XML
-//! parser reads them, and the pool's providers as libsolv computes them.
+//! `../shared/fixtures`: every package, dependency and file as Python's own
+//! XML parser reads them, and the pool's providers as libsolv computes them.
 
 mod support;
 
 use std::collections::BTreeSet;
 
 use rootsmith::repo::{load_repo, RepoSource};
-use rootsmith::rpm::Dep;
+use rootsmith::rpm::{Dep, DepKind};
 use support::fixtures::{fixture_pool, python3_solv, run_python, shared_fixture};
 
-/// One line per x86_64/noarch package: NEVRA, its provides and its files,
-/// read with Python's ElementTree, independent of our reader.
+/// One line per x86_64/noarch package: NEVRA, each dependency list (a
+/// requirement marked `pre` prefixed `^`) and its files, read with Python's
+/// ElementTree, independent of our reader.
 const ELEMENTTREE_READING: &str = r#"
 import sys, gzip, glob, json, xml.etree.ElementTree as ET
 job = json.load(sys.stdin)
@@ -27,16 +28,21 @@ for p in ET.parse(gzip.open(f)).getroot().findall(c + 'package'):
     epoch = v.get('epoch', '0')
     evr = ('' if epoch == '0' else epoch + ':') + v.get('ver') + '-' + v.get('rel')
     ops = {'LT': '<', 'LE': '<=', 'EQ': '=', 'GE': '>=', 'GT': '>'}
-    provides = []
-    for e in p.findall(c + 'format/' + r + 'provides/' + r + 'entry'):
-        s = e.get('name')
-        if e.get('flags'):
-            pe = e.get('epoch', '0')
-            ev = ('' if pe in ('0', None) else pe + ':') + e.get('ver', '') + ('-' + e.get('rel') if e.get('rel') is not None else '')
-            s += ' ' + ops[e.get('flags')] + ' ' + ev
-        provides.append(s)
+    lists = []
+    for kind in ('requires', 'provides', 'conflicts', 'obsoletes', 'recommends', 'suggests', 'supplements', 'enhances'):
+        deps = []
+        for e in p.findall(c + 'format/' + r + kind + '/' + r + 'entry'):
+            s = e.get('name')
+            if e.get('flags'):
+                pe = e.get('epoch', '0')
+                ev = ('' if pe in ('0', None) else pe + ':') + e.get('ver', '') + ('-' + e.get('rel') if e.get('rel') is not None else '')
+                s += ' ' + ops[e.get('flags')] + ' ' + ev
+            if e.get('pre') in ('1', 'true'):
+                s = '^' + s
+            deps.append(s)
+        lists.append(','.join(sorted(deps)))
     files = [x.text for x in p.findall(c + 'format/' + c + 'file')]
-    out.append('%s-%s.%s|%s|%s' % (p.find(c + 'name').text, evr, arch, ','.join(sorted(provides)), ','.join(sorted(files))))
+    out.append('%s-%s.%s|%s|%s' % (p.find(c + 'name').text, evr, arch, '|'.join(lists), ','.join(sorted(files))))
 json.dump(sorted(out), sys.stdout)
 "#;
 
@@ -50,15 +56,34 @@ fn cs9_baseos_matches_elementtree_reading() {
     };
     let arch = rootsmith::rpm::ArchPolicy::new("x86_64", false).expect("a known arch");
     let repo = load_repo(&source, &arch).expect("BaseOS loads");
-    let mut ours: Vec<String> = repo
-        .packages
-        .iter()
-        .map(|p| {
-            let mut provides: Vec<String> = p.provides.iter().map(Dep::to_string).collect();
+    let kinds = [
+        DepKind::Requires,
+        DepKind::Provides,
+        DepKind::Conflicts,
+        DepKind::Obsoletes,
+        DepKind::Recommends,
+        DepKind::Suggests,
+        DepKind::Supplements,
+        DepKind::Enhances,
+    ];
+    let mut ours: Vec<String> = (0..repo.packages.len())
+        .map(|i| {
+            let p = &repo.packages.packages[i];
+            let lists: Vec<String> = kinds
+                .iter()
+                .map(|&kind| {
+                    let mut deps: Vec<String> = repo
+                        .packages
+                        .deps(i, kind)
+                        .map(|(d, pre)| format!("{}{d}", if pre { "^" } else { "" }))
+                        .collect();
+                    deps.sort();
+                    deps.join(",")
+                })
+                .collect();
             let mut files = p.files.clone();
-            provides.sort();
             files.sort();
-            format!("{}|{}|{}", p.nevra(), provides.join(","), files.join(","))
+            format!("{}|{}|{}", p.nevra(), lists.join("|"), files.join(","))
         })
         .collect();
     ours.sort();
@@ -84,6 +109,7 @@ fn cs9_baseos_matches_elementtree_reading() {
         .expect("comps has @core");
     assert!(core.mandatory.iter().any(|p| p == "bash"));
     assert!(repo
+        .packages
         .packages
         .iter()
         .all(|p| p.location.starts_with("Packages/")));

@@ -472,19 +472,19 @@ fn cs9_rich_dependencies_read_as_rpm_and_libsolv_read_them() {
 
     // The project's loader sees the same strings (x86_64 and noarch).
     let mut loaded: BTreeSet<(String, String)> = BTreeSet::new();
-    for p in &fixtures.pool.packages {
-        let lists: [(&str, Vec<&Dep>); 8] = [
-            ("provides", p.provides.iter().collect()),
-            ("requires", p.requires.iter().map(|r| &r.dep).collect()),
-            ("conflicts", p.conflicts.iter().collect()),
-            ("obsoletes", p.obsoletes.iter().collect()),
-            ("recommends", p.recommends.iter().collect()),
-            ("suggests", p.suggests.iter().collect()),
-            ("supplements", p.supplements.iter().collect()),
-            ("enhances", p.enhances.iter().collect()),
+    for id in fixtures.pool.ids() {
+        let lists = [
+            ("provides", DepKind::Provides),
+            ("requires", DepKind::Requires),
+            ("conflicts", DepKind::Conflicts),
+            ("obsoletes", DepKind::Obsoletes),
+            ("recommends", DepKind::Recommends),
+            ("suggests", DepKind::Suggests),
+            ("supplements", DepKind::Supplements),
+            ("enhances", DepKind::Enhances),
         ];
-        for (tag, deps) in lists {
-            for d in deps.into_iter().filter(|d| d.is_rich()) {
+        for (tag, kind) in lists {
+            for d in fixtures.pool.deps(id, kind).filter(|d| d.is_rich()) {
                 assert!(
                     d.evr.is_none() && d.cmp == Cmp::Any,
                     "rich dependency with a range: {d:?}"

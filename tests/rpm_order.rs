@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use rootsmith::repo::{load_pool, Package, PkgId, Pool, RepoSource};
-use rootsmith::rpm::{Cmp, Dep};
+use rootsmith::rpm::{Cmp, Dep, DepKind};
 use rootsmith::solve::{install_order, solve, Request};
 use rpm::{BuildConfig, CompressionType, Dependency, DependencyFlags, FileOptions, PackageBuilder};
 use support::Skip;
@@ -684,8 +684,9 @@ fn directories<'p>(
 }
 
 /// A package with exactly the NEVRA, dependencies and (empty) files that
-/// primary.xml lists for `p`; paths in `dirs` become directories.
-fn stub(p: &Package, dirs: &HashSet<String>) -> Spec {
+/// primary.xml lists for package `id`; paths in `dirs` become directories.
+fn stub(pool: &Pool, id: PkgId, dirs: &HashSet<String>) -> Spec {
+    let p = pool.get(id);
     let files = p
         .files
         .iter()
@@ -697,30 +698,26 @@ fn stub(p: &Package, dirs: &HashSet<String>) -> Spec {
             }
         })
         .collect();
+    let deps = |kind| {
+        pool.deps(id, kind)
+            .map(|d| from_primary(d, false))
+            .collect()
+    };
     Spec {
         name: p.name.clone(),
         epoch: (p.evr.epoch != 0).then_some(p.evr.epoch),
         version: p.evr.version.clone(),
         release: p.evr.release.clone().unwrap_or_default(),
         arch: p.arch.clone(),
-        provides: p.provides.iter().map(|d| from_primary(d, false)).collect(),
-        requires: p
-            .requires
-            .iter()
-            .map(|r| from_primary(&r.dep, r.pre))
+        provides: deps(DepKind::Provides),
+        requires: pool
+            .requires(id)
+            .map(|(d, pre)| from_primary(d, pre))
             .collect(),
-        recommends: p
-            .recommends
-            .iter()
-            .map(|d| from_primary(d, false))
-            .collect(),
-        suggests: p.suggests.iter().map(|d| from_primary(d, false)).collect(),
-        supplements: p
-            .supplements
-            .iter()
-            .map(|d| from_primary(d, false))
-            .collect(),
-        enhances: p.enhances.iter().map(|d| from_primary(d, false)).collect(),
+        recommends: deps(DepKind::Recommends),
+        suggests: deps(DepKind::Suggests),
+        supplements: deps(DepKind::Supplements),
+        enhances: deps(DepKind::Enhances),
         files,
     }
 }
@@ -750,7 +747,7 @@ fn cs9_core(test: &str, weak_deps: bool) {
     let dirs = directories(&f.primaries, set.iter().map(|&id| pool.get(id)));
     let mut by_id: BTreeMap<PkgId, PathBuf> = BTreeMap::new();
     for &id in &set {
-        let s = stub(pool.get(id), &dirs);
+        let s = stub(pool, id, &dirs);
         build_package(&s, dir.path());
         let file = format!("{}-{}-{}.{}.rpm", s.name, s.version, s.release, s.arch);
         let path = dir.path().join(file);
@@ -922,7 +919,7 @@ fn dnf_installs_cs9_core_stubs_in_our_order() {
     let repo = support::tempdir();
     let dirs = directories(&f.primaries, set.iter().map(|&id| f.pool.get(id)));
     for &id in &set {
-        build_package(&stub(f.pool.get(id), &dirs), repo.path());
+        build_package(&stub(&f.pool, id, &dirs), repo.path());
     }
     shuffle_file_names(repo.path(), &mut Rng(9));
     let pool = repo_pool(repo.path());

@@ -100,7 +100,9 @@ fn range_overlap_matches_librpm() {
             format!("2:{b}-{a}"),
         ]
     };
-    let mut pairs: Vec<((&str, String), (&str, String))> = Vec::new();
+    // (requirement, provide), each (operator, evr)
+    type Range<'a> = (&'a str, String);
+    let mut pairs: Vec<(Range, Range)> = Vec::new();
     for (a, b, _) in rows
         .iter()
         .filter(|(a, b, _)| !a.is_empty() && !b.is_empty() && !a.contains('-') && !b.contains('-'))

@@ -59,13 +59,13 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// Open a metadata file, decompressing `.gz`, `.xz` and `.zst` on the fly.
-pub fn open_decompressed(path: &Path) -> Result<Box<dyn BufRead>, RepoError> {
+pub fn open_decompressed(path: &Path) -> Result<Box<dyn BufRead + Send>, RepoError> {
     let file = File::open(path).map_err(|e| RepoError::io(path, e))?;
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    let reader: Box<dyn Read> = if name.ends_with(".gz") {
+    let reader: Box<dyn Read + Send> = if name.ends_with(".gz") {
         Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
     } else if name.ends_with(".xz") {
         Box::new(liblzma::read::XzDecoder::new_multi_decoder(BufReader::new(

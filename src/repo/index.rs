@@ -7,24 +7,24 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
+use super::intern::Interner;
 use super::pool::{Package, PkgId};
+use super::records::{RepoPackages, KINDS};
 use crate::rpm::{Cmp, Dep, DepError, DepExpr, DepKind};
 
 /// An interned dependency of a [`super::Pool`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DepId(pub u32);
 
-/// The number of [`DepKind`]s; a package's lists are stored in that order.
-const KINDS: usize = 8;
-
 /// Interned dependencies, each package's lists of them, and the providers
 /// of each dependency once asked for.
 #[derive(Debug, Default)]
 pub struct DepIndex {
-    deps: Vec<Dep>,
-    ids: FxHashMap<Dep, DepId>,
+    deps: Interner<Dep>,
     /// Every package's lists, concatenated; `bounds` says where each starts.
     lists: Vec<DepId>,
+    /// Per entry of `lists`: a `pre="1"` requirement.
+    pre: Vec<bool>,
     bounds: Vec<[u32; KINDS + 1]>,
     whatprovides: Vec<OnceLock<Box<[PkgId]>>>,
     /// Packages by the names they provide: (package, the provide's DepId).
@@ -39,59 +39,74 @@ pub struct DepIndex {
     operand_ids: FxHashMap<usize, DepId>,
 }
 
+/// `map[key].push(value)` without copying the key when it is there already.
+fn push_by_name<V>(map: &mut FxHashMap<String, Vec<V>>, key: &str, value: V) {
+    match map.get_mut(key) {
+        Some(list) => list.push(value),
+        None => {
+            map.insert(key.to_string(), vec![value]);
+        }
+    }
+}
+
 impl DepIndex {
-    pub(crate) fn new(packages: &[Package]) -> DepIndex {
+    /// Merge the repositories' records, in order, into one index. Returns
+    /// the index and the package records; a package's [`PkgId`] is its
+    /// position in that vector.
+    pub(crate) fn new(repos: Vec<RepoPackages>) -> (DepIndex, Vec<Package>) {
         let mut index = DepIndex::default();
-        index.bounds.reserve(packages.len());
-        for (i, pkg) in packages.iter().enumerate() {
-            let id = PkgId(i as u32);
-            let mut bounds = [0u32; KINDS + 1];
-            let lists: [&mut dyn Iterator<Item = &Dep>; KINDS] = [
-                &mut pkg.requires.iter().map(|r| &r.dep),
-                &mut pkg.provides.iter(),
-                &mut pkg.conflicts.iter(),
-                &mut pkg.obsoletes.iter(),
-                &mut pkg.recommends.iter(),
-                &mut pkg.suggests.iter(),
-                &mut pkg.supplements.iter(),
-                &mut pkg.enhances.iter(),
-            ];
-            for (k, list) in lists.into_iter().enumerate() {
-                bounds[k] = index.lists.len() as u32;
-                for dep in list {
-                    let d = index.intern(dep);
-                    index.lists.push(d);
-                }
-                if k == DepKind::Obsoletes as usize {
-                    for &d in &index.lists[bounds[k] as usize..] {
-                        let name = index.deps[d.0 as usize].name.clone();
-                        index
-                            .by_obsoleted_name
-                            .entry(name)
-                            .or_default()
-                            .push((id, d));
+        let total: usize = repos.iter().map(RepoPackages::len).sum();
+        let mut packages = Vec::with_capacity(total);
+        index.bounds.reserve(total);
+        for mut repo in repos {
+            // Each distinct dependency of the repository is looked up once,
+            // and moved in if new.
+            let deps = std::mem::take(&mut repo.deps).into_values();
+            let global: Vec<DepId> = deps
+                .into_iter()
+                .map(|d| DepId(index.deps.intern(d)))
+                .collect();
+            for (i, pkg) in std::mem::take(&mut repo.packages).into_iter().enumerate() {
+                let id = PkgId(packages.len() as u32);
+                let mut bounds = [0u32; KINDS + 1];
+                for (k, bound) in bounds.iter_mut().enumerate().take(KINDS) {
+                    *bound = index.lists.len() as u32;
+                    let range = repo.bounds[i][k] as usize..repo.bounds[i][k + 1] as usize;
+                    for j in range {
+                        index.lists.push(global[repo.lists[j] as usize]);
+                        index.pre.push(repo.pre[j]);
+                    }
+                    if k == DepKind::Provides as usize {
+                        index.add_self_provide(&pkg, *bound);
+                    }
+                    for j in *bound as usize..index.lists.len() {
+                        let d = index.lists[j];
+                        if k == DepKind::Provides as usize {
+                            push_by_name(
+                                &mut index.by_provide,
+                                &index.deps.values()[d.0 as usize].name,
+                                (id, d),
+                            );
+                        } else if k == DepKind::Obsoletes as usize {
+                            push_by_name(
+                                &mut index.by_obsoleted_name,
+                                &index.deps.values()[d.0 as usize].name,
+                                (id, d),
+                            );
+                        }
                     }
                 }
-                if k == DepKind::Provides as usize {
-                    index.add_self_provide(pkg, bounds[k]);
-                    for &d in &index.lists[bounds[k] as usize..] {
-                        index
-                            .by_provide
-                            .entry(index.deps[d.0 as usize].name.clone())
-                            .or_default()
-                            .push((id, d));
-                    }
+                bounds[KINDS] = index.lists.len() as u32;
+                index.bounds.push(bounds);
+                for file in &pkg.files {
+                    push_by_name(&mut index.by_file, file, id);
                 }
-            }
-            bounds[KINDS] = index.lists.len() as u32;
-            index.bounds.push(bounds);
-            for file in &pkg.files {
-                index.by_file.entry(file.clone()).or_default().push(id);
+                packages.push(pkg);
             }
         }
         index.parse_rich();
         index.whatprovides = (0..index.deps.len()).map(|_| OnceLock::new()).collect();
-        index
+        (index, packages)
     }
 
     fn parse_rich(&mut self) {
@@ -114,8 +129,10 @@ impl DepIndex {
         for parsed in self.rich.values() {
             if let Ok(expr) = parsed.as_ref() {
                 for operand in expr.operands() {
-                    self.operand_ids
-                        .insert(operand as *const Dep as usize, self.ids[operand]);
+                    self.operand_ids.insert(
+                        operand as *const Dep as usize,
+                        DepId(self.deps.get(operand).expect("operands are interned")),
+                    );
                 }
             }
         }
@@ -146,33 +163,37 @@ impl DepIndex {
         let d = self.intern(&own);
         if !self.lists[start as usize..].contains(&d) {
             self.lists.push(d);
+            self.pre.push(false);
         }
     }
 
     fn intern(&mut self, dep: &Dep) -> DepId {
-        if let Some(&id) = self.ids.get(dep) {
-            return id;
-        }
-        let id = DepId(self.deps.len() as u32);
-        self.deps.push(dep.clone());
-        self.ids.insert(dep.clone(), id);
-        id
+        DepId(self.deps.intern_ref(dep))
     }
 
     pub fn dep(&self, id: DepId) -> &Dep {
-        &self.deps[id.0 as usize]
+        &self.deps.values()[id.0 as usize]
     }
 
     /// The id of a dependency that occurs in the pool's metadata.
     pub fn lookup(&self, dep: &Dep) -> Option<DepId> {
-        self.ids.get(dep).copied()
+        self.deps.get(dep).map(DepId)
     }
 
     /// One dependency list of a package.
     pub fn list(&self, pkg: PkgId, kind: DepKind) -> &[DepId] {
+        &self.lists[self.range(pkg, kind)]
+    }
+
+    fn range(&self, pkg: PkgId, kind: DepKind) -> std::ops::Range<usize> {
         let b = &self.bounds[pkg.0 as usize];
-        let k = kind as usize;
-        &self.lists[b[k] as usize..b[k + 1] as usize]
+        b[kind as usize] as usize..b[kind as usize + 1] as usize
+    }
+
+    /// A package's Requires, each with its `pre` flag.
+    pub fn requires(&self, pkg: PkgId) -> impl Iterator<Item = (DepId, bool)> + '_ {
+        self.range(pkg, DepKind::Requires)
+            .map(|j| (self.lists[j], self.pre[j]))
     }
 
     /// Packages that provide `id`, ascending: see [`DepIndex::providers_of`].

@@ -4,8 +4,10 @@
 mod compressed;
 mod comps;
 mod index;
+mod intern;
 mod pool;
 mod primary;
+mod records;
 mod repomd;
 mod write;
 mod xml;
@@ -19,9 +21,10 @@ use crate::rpm::ArchPolicy;
 pub use compressed::{file_digest, hex, open_decompressed, verify_checksum};
 pub use index::{DepId, DepIndex};
 pub use pool::{
-    Comps, Environment, Group, Package, PkgId, Pool, RepoId, RepoInfo, Requirement, DEFAULT_COST,
+    Comps, Environment, Group, Package, PkgId, Pool, RepoId, RepoInfo, DEFAULT_COST,
     DEFAULT_PRIORITY,
 };
+pub use records::RepoPackages;
 pub use repomd::{DataRecord, Repomd};
 pub use write::write_repodata;
 
@@ -104,7 +107,7 @@ impl RepoSource {
 /// Metadata of one repository, read and verified.
 pub struct LoadedRepo {
     pub info: RepoInfo,
-    pub packages: Vec<Package>,
+    pub packages: RepoPackages,
     pub comps: Comps,
 }
 
@@ -151,7 +154,7 @@ pub fn load_repo(source: &RepoSource, arch: &ArchPolicy) -> Result<LoadedRepo, R
 fn read_verified<T>(
     root: &Path,
     record: &DataRecord,
-    parse: impl FnOnce(Box<dyn std::io::BufRead>, &Path) -> Result<T, RepoError>,
+    parse: impl FnOnce(Box<dyn std::io::BufRead + Send>, &Path) -> Result<T, RepoError>,
 ) -> Result<T, RepoError> {
     let path = root.join(&record.location);
     verify_checksum(&path, &record.checksum_type, &record.checksum)?;
@@ -166,15 +169,12 @@ pub fn load_pool(sources: &[RepoSource], arch: &ArchPolicy) -> Result<Pool, Repo
         .map(|s| load_repo(s, arch))
         .collect::<Result<_, _>>()?;
     let mut repos = Vec::new();
-    let mut packages = Vec::new();
+    let mut contents = Vec::new();
     let mut comps = Comps::default();
-    for (i, repo) in loaded.into_iter().enumerate() {
+    for repo in loaded {
         repos.push(repo.info);
-        packages.extend(repo.packages.into_iter().map(|mut p| {
-            p.repo = Some(RepoId(i as u32));
-            p
-        }));
+        contents.push(repo.packages);
         comps.merge(repo.comps);
     }
-    Ok(Pool::new(arch.clone(), repos, packages, comps))
+    Ok(Pool::new(arch.clone(), repos, contents, comps))
 }

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::index::DepIndex;
-use crate::rpm::{ArchPolicy, Dep, Evr};
+use super::records::RepoPackages;
+use crate::rpm::{ArchPolicy, Dep, DepKind, Evr};
 
 /// Index of a package in [`Pool::packages`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -34,14 +35,8 @@ pub struct RepoInfo {
 pub const DEFAULT_PRIORITY: i32 = 99;
 pub const DEFAULT_COST: i32 = 1000;
 
-/// A requirement with the flag primary.xml sets on scriptlet-time requires.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Requirement {
-    pub dep: Dep,
-    pub pre: bool,
-}
-
-/// One package as described by primary.xml.
+/// One package as described by primary.xml; its dependencies are in the
+/// pool's index ([`Pool::deps`], [`Pool::requires`]).
 #[derive(Clone, Debug, Default)]
 pub struct Package {
     pub name: String,
@@ -55,14 +50,6 @@ pub struct Package {
     pub size_package: u64,
     pub size_installed: u64,
     pub source_rpm: String,
-    pub provides: Vec<Dep>,
-    pub requires: Vec<Requirement>,
-    pub conflicts: Vec<Dep>,
-    pub obsoletes: Vec<Dep>,
-    pub recommends: Vec<Dep>,
-    pub suggests: Vec<Dep>,
-    pub supplements: Vec<Dep>,
-    pub enhances: Vec<Dep>,
     /// Files listed in primary.xml (the "primary" subset, or all files once filelists is read).
     pub files: Vec<String>,
     pub repo: Option<RepoId>,
@@ -142,14 +129,25 @@ pub struct Pool {
 }
 
 impl Pool {
-    /// Build the indexes over `packages`. Packages must already be filtered to `arch`.
+    /// Merge the repositories' packages (`contents[i]` from `repos[i]`,
+    /// already filtered to `arch`) and build the indexes.
     pub fn new(
         arch: ArchPolicy,
         repos: Vec<RepoInfo>,
-        packages: Vec<Package>,
+        contents: Vec<RepoPackages>,
         comps: Comps,
     ) -> Pool {
-        let index = DepIndex::new(&packages);
+        let from: Vec<Option<RepoId>> = contents
+            .iter()
+            .enumerate()
+            .flat_map(|(r, c)| {
+                std::iter::repeat_n((r < repos.len()).then_some(RepoId(r as u32)), c.len())
+            })
+            .collect();
+        let (index, mut packages) = DepIndex::new(contents);
+        for (pkg, repo) in packages.iter_mut().zip(from) {
+            pkg.repo = repo;
+        }
         let mut pool = Pool {
             arch,
             repos,
@@ -191,6 +189,18 @@ impl Pool {
             Some(id) => self.index.whatprovides(id).to_vec(),
             None => self.index.providers_of(dep),
         }
+    }
+
+    /// One dependency list of a package.
+    pub fn deps(&self, id: PkgId, kind: DepKind) -> impl Iterator<Item = &Dep> + '_ {
+        self.index.list(id, kind).iter().map(|&d| self.index.dep(d))
+    }
+
+    /// A package's Requires, each with primary.xml's `pre` flag.
+    pub fn requires(&self, id: PkgId) -> impl Iterator<Item = (&Dep, bool)> + '_ {
+        self.index
+            .requires(id)
+            .map(|(d, pre)| (self.index.dep(d), pre))
     }
 
     /// The interned dependencies and what provides each.

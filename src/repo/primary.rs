@@ -1,55 +1,168 @@
 //! primary.xml: one `<package>` per RPM with its NEVRA, location, checksum,
-//! dependencies and the "primary" subset of its files. Streamed, never loaded whole.
+//! dependencies and the "primary" subset of its files. Streamed, never loaded
+//! whole, and read with as few allocations as it takes: a dependency entry
+//! is looked up by its raw attributes and only a new one is turned into a
+//! [`Dep`]; elements nobody reads are skipped without copying their text.
 
-use std::io::BufRead;
+use std::borrow::Cow;
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use quick_xml::events::{BytesStart, Event};
 
+use super::intern::ByteKeys;
 use super::xml::{attr, local, XmlStream};
-use super::{Package, RepoError, Requirement};
-use crate::rpm::{Cmp, Dep, Evr};
+use super::{Package, RepoError, RepoPackages};
+use crate::rpm::{Cmp, Dep, DepKind, Evr};
 
-/// Which dependency list an `<rpm:entry>` belongs to.
-#[derive(Clone, Copy)]
-enum DepList {
-    Provides,
-    Requires,
-    Conflicts,
-    Obsoletes,
-    Recommends,
-    Suggests,
-    Supplements,
-    Enhances,
+fn dep_list(name: &str) -> Option<DepKind> {
+    Some(match name {
+        "provides" => DepKind::Provides,
+        "requires" => DepKind::Requires,
+        "conflicts" => DepKind::Conflicts,
+        "obsoletes" => DepKind::Obsoletes,
+        "recommends" => DepKind::Recommends,
+        "suggests" => DepKind::Suggests,
+        "supplements" => DepKind::Supplements,
+        "enhances" => DepKind::Enhances,
+        _ => return None,
+    })
 }
 
-impl DepList {
-    fn from_element(name: &str) -> Option<DepList> {
-        Some(match name {
-            "provides" => DepList::Provides,
-            "requires" => DepList::Requires,
-            "conflicts" => DepList::Conflicts,
-            "obsoletes" => DepList::Obsoletes,
-            "recommends" => DepList::Recommends,
-            "suggests" => DepList::Suggests,
-            "supplements" => DepList::Supplements,
-            "enhances" => DepList::Enhances,
-            _ => return None,
-        })
+/// Decompressed bytes parsed as one piece: a run of whole `<package>`
+/// elements, cut at a `</package>`.
+const CHUNK: usize = 4 << 20;
+
+/// Read every package of a primary.xml stream for which `keep_arch` is
+/// true. The stream is cut into chunks of whole packages while it is
+/// decompressed, and the chunks are parsed in parallel and joined in file
+/// order: a large primary.xml (Fedora's is 150 MB) then parses as fast as
+/// the cores allow, in bounded memory.
+pub fn read_primary(
+    input: impl BufRead + Send,
+    path: &Path,
+    keep_arch: impl Fn(&str) -> bool + Sync,
+) -> Result<RepoPackages, RepoError> {
+    read_in_chunks(input, path, keep_arch, CHUNK)
+}
+
+fn read_in_chunks(
+    input: impl BufRead + Send,
+    path: &Path,
+    keep_arch: impl Fn(&str) -> bool + Sync,
+    chunk: usize,
+) -> Result<RepoPackages, RepoError> {
+    use rayon::iter::{ParallelBridge, ParallelIterator};
+    let (chunks, read) = std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(2);
+        let reader = s.spawn(move || cut_chunks(input, path, chunk, tx));
+        let parsed: Vec<(usize, Result<RepoPackages, RepoError>)> = rx
+            .into_iter()
+            .par_bridge()
+            .map(|c| {
+                (
+                    c.seq,
+                    parse_chunk(&c.bytes, path, c.base, c.seq == 0, c.last, &keep_arch),
+                )
+            })
+            .collect();
+        (
+            parsed,
+            reader.join().expect("the chunk reader does not panic"),
+        )
+    });
+    read?;
+    let mut chunks = chunks;
+    chunks.sort_by_key(|(seq, _)| *seq);
+    let mut out = RepoPackages::new();
+    for (_, parsed) in chunks {
+        out.append(parsed?);
+    }
+    Ok(out)
+}
+
+struct Chunk {
+    seq: usize,
+    /// Offset of the chunk in the decompressed file.
+    base: u64,
+    bytes: Vec<u8>,
+    last: bool,
+}
+
+/// Read `input` into chunks that end right after a `</package>` and send
+/// them in order; the last one holds the rest of the file.
+fn cut_chunks(
+    mut input: impl BufRead,
+    path: &Path,
+    chunk: usize,
+    tx: std::sync::mpsc::SyncSender<Chunk>,
+) -> Result<(), RepoError> {
+    const END: &[u8] = b"</package>";
+    let mut pending: Vec<u8> =
+        Vec::with_capacity(chunk.saturating_add(1 << 16).min(CHUNK + (1 << 16)));
+    let (mut seq, mut base) = (0usize, 0u64);
+    loop {
+        let got = input.fill_buf().map_err(|e| RepoError::io(path, e))?;
+        let at_end = got.is_empty();
+        pending.extend_from_slice(got);
+        let n = got.len();
+        input.consume(n);
+        if !at_end && pending.len() < chunk {
+            continue;
+        }
+        let cut = if at_end {
+            pending.len()
+        } else {
+            match pending.windows(END.len()).rposition(|w| w == END) {
+                Some(i) => i + END.len(),
+                None => continue,
+            }
+        };
+        let rest = pending.split_off(cut);
+        let bytes = std::mem::replace(&mut pending, rest);
+        let len = bytes.len() as u64;
+        if tx
+            .send(Chunk {
+                seq,
+                base,
+                bytes,
+                last: at_end,
+            })
+            .is_err()
+        {
+            return Ok(());
+        }
+        seq += 1;
+        base += len;
+        if at_end {
+            return Ok(());
+        }
     }
 }
 
-/// Read every package of a primary.xml stream for which `keep_arch` is true.
-pub fn read_primary(
-    input: impl BufRead,
+/// Parse one chunk: whole `<package>` elements; the first chunk also opens
+/// `<metadata>`, the last one closes it.
+fn parse_chunk(
+    bytes: &[u8],
     path: &Path,
-    keep_arch: impl Fn(&str) -> bool,
-) -> Result<Vec<Package>, RepoError> {
-    let mut xml = XmlStream::new(input, path);
+    base: u64,
+    first: bool,
+    last: bool,
+    keep_arch: &impl Fn(&str) -> bool,
+) -> Result<RepoPackages, RepoError> {
+    // Later chunks reopen the root, so that the last one may close it.
+    const ROOT: &[u8] = b"<metadata>";
+    let (prefix, base) = if first {
+        (&b""[..], base)
+    } else {
+        (ROOT, base - ROOT.len() as u64)
+    };
+    let mut xml = XmlStream::fragment(prefix.chain(bytes), path, base);
     let mut buf = Vec::with_capacity(4096);
-    let mut packages = Vec::new();
+    let mut out = RepoPackages::new();
+    let mut entries = EntryTable::default();
     let mut current: Option<Package> = None;
-    let mut list: Option<DepList> = None;
+    let mut list: Option<DepKind> = None;
     let mut saw_root = false;
     loop {
         match xml.next(&mut buf)? {
@@ -60,7 +173,7 @@ pub fn read_primary(
                 } else if name == "package" {
                     current = Some(Package::default());
                 } else if let Some(pkg) = current.as_mut() {
-                    if let Some(l) = DepList::from_element(name) {
+                    if let Some(l) = dep_list(name) {
                         list = Some(l);
                     } else {
                         read_text_field(&mut xml, &e, pkg)?;
@@ -69,34 +182,132 @@ pub fn read_primary(
             }
             Event::Empty(e) => {
                 if let Some(pkg) = current.as_mut() {
-                    read_empty_field(&xml, &e, list, pkg)?;
+                    match (local(&e), list) {
+                        ("entry", Some(kind)) => {
+                            let (id, pre) = entries.read(&xml, &e, &mut out)?;
+                            out.push_dep(kind, id, pre && kind == DepKind::Requires);
+                        }
+                        _ => read_empty_field(&xml, &e, pkg)?,
+                    }
                 }
             }
-            Event::End(e) => match e.local_name().as_ref() {
-                "package" => {
+            Event::End(e) => {
+                let name = e.local_name();
+                let name = name.as_ref();
+                if name == "package" {
                     let pkg = current
                         .take()
                         .ok_or_else(|| xml.error("</package> without <package>".into()))?;
                     finish_package(&xml, &pkg)?;
                     if pkg.arch != "src" && keep_arch(&pkg.arch) {
-                        packages.push(pkg);
+                        out.finish(pkg);
+                    } else {
+                        out.discard();
                     }
+                } else if dep_list(name).is_some() {
+                    list = None;
                 }
-                "provides" | "requires" | "conflicts" | "obsoletes" | "recommends" | "suggests"
-                | "supplements" | "enhances" => list = None,
-                _ => {}
-            },
+            }
             Event::Eof => break,
             _ => {}
         }
     }
-    if !saw_root {
+    if first && !saw_root {
         return Err(xml.error("no <metadata> element: this is not a primary.xml".into()));
     }
-    if current.is_some() {
+    if last && current.is_some() {
         return Err(xml.error("the file ends inside a <package>".into()));
     }
-    Ok(packages)
+    Ok(out)
+}
+
+/// Dependency entries seen so far, by their raw attributes.
+#[derive(Default)]
+struct EntryTable {
+    ids: ByteKeys,
+    key: Vec<u8>,
+}
+
+impl EntryTable {
+    /// The repository's id of the dependency an `<rpm:entry>` describes,
+    /// and its `pre` flag.
+    fn read<R: BufRead>(
+        &mut self,
+        xml: &XmlStream<R>,
+        e: &BytesStart,
+        out: &mut RepoPackages,
+    ) -> Result<(u32, bool), RepoError> {
+        let mut fields: [Option<Cow<'_, str>>; 5] = Default::default();
+        let mut pre = false;
+        for a in e.attributes().with_checks(false) {
+            let a = a.map_err(|err| xml.error(format!("<rpm:entry>: {err}")))?;
+            let slot = match a.key.as_ref() {
+                "name" => 0,
+                "flags" => 1,
+                "epoch" => 2,
+                "ver" => 3,
+                "rel" => 4,
+                "pre" => {
+                    pre = matches!(a.value.as_ref(), "1" | "true");
+                    continue;
+                }
+                _ => continue,
+            };
+            let value = if a.value.contains('&') {
+                Cow::Owned(attr_value(xml, &a)?)
+            } else {
+                a.value
+            };
+            fields[slot] = Some(value);
+        }
+        self.key.clear();
+        for f in &fields {
+            self.key
+                .extend_from_slice(f.as_deref().unwrap_or("\u{1}").as_bytes());
+            self.key.push(0);
+        }
+        if let Some(id) = self.ids.get(&self.key) {
+            return Ok((id, pre));
+        }
+        let dep = make_dep(xml, &fields)?;
+        let id = out.intern(dep);
+        self.ids.insert(&self.key, id);
+        Ok((id, pre))
+    }
+}
+
+fn attr_value<R: BufRead>(
+    xml: &XmlStream<R>,
+    a: &quick_xml::events::attributes::Attribute,
+) -> Result<String, RepoError> {
+    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+        .map(Cow::into_owned)
+        .map_err(|err| xml.error(format!("attribute {}: {err}", a.key.as_ref())))
+}
+
+/// A dependency from an entry's `name`, `flags`, `epoch`, `ver`, `rel`.
+fn make_dep<R: BufRead>(
+    xml: &XmlStream<R>,
+    fields: &[Option<Cow<'_, str>>; 5],
+) -> Result<Dep, RepoError> {
+    let [name, flags, epoch, ver, rel] = fields;
+    let name = name
+        .as_deref()
+        .ok_or_else(|| xml.error("<rpm:entry> lacks the attribute name".into()))?;
+    let Some(flags) = flags else {
+        return Ok(Dep::unversioned(name));
+    };
+    let cmp = Cmp::from_repodata(flags).ok_or_else(|| {
+        xml.error(format!(
+            "dependency {name}: unknown comparison flags {flags:?}"
+        ))
+    })?;
+    let evr = Evr::new(
+        parse_epoch(xml, epoch.as_deref())?,
+        ver.as_deref().unwrap_or_default(),
+        rel.as_deref().map(str::to_string),
+    );
+    Ok(Dep::versioned(name, cmp, evr))
 }
 
 fn read_text_field<R: BufRead>(
@@ -117,12 +328,10 @@ fn read_text_field<R: BufRead>(
             );
         }
         "file" => pkg.files.push(xml.text()?),
-        // Everything else (description, format, license, …) is either a container
-        // whose children we visit, or text we do not need.
+        // A container whose children are read one by one.
         "format" => {}
-        _ => {
-            xml.text()?;
-        }
+        // Text nobody reads (description, license, vendor, …).
+        _ => xml.skip(e)?,
     }
     Ok(())
 }
@@ -130,13 +339,12 @@ fn read_text_field<R: BufRead>(
 fn read_empty_field<R: BufRead>(
     xml: &XmlStream<R>,
     e: &BytesStart,
-    list: Option<DepList>,
     pkg: &mut Package,
 ) -> Result<(), RepoError> {
     match local(e) {
         "version" => {
             pkg.evr = Evr::new(
-                parse_epoch(xml, e)?,
+                parse_epoch(xml, attr(e, "epoch").as_deref())?,
                 xml.required_attr(e, "ver")?,
                 Some(xml.required_attr(e, "rel")?),
             )
@@ -148,54 +356,18 @@ fn read_empty_field<R: BufRead>(
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(0);
         }
-        "entry" => {
-            let Some(list) = list else { return Ok(()) };
-            let dep = parse_entry(xml, e)?;
-            match list {
-                DepList::Provides => pkg.provides.push(dep),
-                DepList::Requires => {
-                    let pre = matches!(attr(e, "pre").as_deref(), Some("1" | "true"));
-                    pkg.requires.push(Requirement { dep, pre })
-                }
-                DepList::Conflicts => pkg.conflicts.push(dep),
-                DepList::Obsoletes => pkg.obsoletes.push(dep),
-                DepList::Recommends => pkg.recommends.push(dep),
-                DepList::Suggests => pkg.suggests.push(dep),
-                DepList::Supplements => pkg.supplements.push(dep),
-                DepList::Enhances => pkg.enhances.push(dep),
-            }
-        }
         _ => {}
     }
     Ok(())
 }
 
-fn parse_epoch<R: BufRead>(xml: &XmlStream<R>, e: &BytesStart) -> Result<u32, RepoError> {
-    match attr(e, "epoch") {
-        None => Ok(0),
-        Some(s) if s.is_empty() => Ok(0),
+fn parse_epoch<R: BufRead>(xml: &XmlStream<R>, epoch: Option<&str>) -> Result<u32, RepoError> {
+    match epoch {
+        None | Some("") => Ok(0),
         Some(s) => s
             .parse()
             .map_err(|_| xml.error(format!("epoch {s:?} is not a number"))),
     }
-}
-
-fn parse_entry<R: BufRead>(xml: &XmlStream<R>, e: &BytesStart) -> Result<Dep, RepoError> {
-    let name = xml.required_attr(e, "name")?;
-    let Some(flags) = attr(e, "flags") else {
-        return Ok(Dep::unversioned(name));
-    };
-    let cmp = Cmp::from_repodata(&flags).ok_or_else(|| {
-        xml.error(format!(
-            "dependency {name}: unknown comparison flags {flags:?}"
-        ))
-    })?;
-    let evr = Evr::new(
-        parse_epoch(xml, e)?,
-        attr(e, "ver").unwrap_or_default(),
-        attr(e, "rel"),
-    );
-    Ok(Dep::versioned(name, cmp, evr))
 }
 
 fn finish_package<R: BufRead>(xml: &XmlStream<R>, pkg: &Package) -> Result<(), RepoError> {
@@ -209,4 +381,95 @@ fn finish_package<R: BufRead>(xml: &XmlStream<R>, pkg: &Package) -> Result<(), R
         return Err(xml.error(format!("package {} has no <location>", pkg.nevra())));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn primary(packages: usize) -> String {
+        let mut xml = String::from(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<metadata xmlns="http://linux.duke.edu/metadata/common" xmlns:rpm="http://linux.duke.edu/metadata/rpm" packages="3">
+"#,
+        );
+        for i in 0..packages {
+            let arch = if i % 3 == 0 { "noarch" } else { "x86_64" };
+            xml.push_str(&format!(
+                r#"<package type="rpm"><name>p{i}</name><arch>{arch}</arch><version epoch="0" ver="1.{i}" rel="1"/>
+<description>a &lt;tag&gt; &amp; text</description><location href="Packages/p{i}.rpm"/>
+<format><rpm:requires><rpm:entry name="lib{}" flags="GE" epoch="0" ver="1"/><rpm:entry name="/bin/sh" pre="1"/></rpm:requires>
+<rpm:provides><rpm:entry name="cap &amp; more"/></rpm:provides><file>/usr/bin/p{i}</file></format></package>
+"#,
+                i % 7
+            ));
+        }
+        xml.push_str("</metadata>\n");
+        xml
+    }
+
+    fn summary(r: &RepoPackages) -> Vec<String> {
+        (0..r.len())
+            .map(|i| {
+                let deps: Vec<String> = [DepKind::Requires, DepKind::Provides]
+                    .iter()
+                    .flat_map(|&k| {
+                        r.deps(i, k)
+                            .map(|(d, pre)| format!("{d}{}", if pre { "!" } else { "" }))
+                    })
+                    .collect();
+                format!(
+                    "{} {} {:?} {}",
+                    r.packages[i].nevra(),
+                    deps.join(","),
+                    r.packages[i].files,
+                    r.packages[i].location
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn chunks_give_the_same_packages_in_file_order() {
+        let xml = primary(50);
+        let path = Path::new("primary.xml");
+        let whole = read_in_chunks(xml.as_bytes(), path, |_| true, usize::MAX).unwrap();
+        assert_eq!(whole.len(), 50);
+        assert!(
+            summary(&whole)[1].starts_with("p1-1.1-1.x86_64 lib1 >= 1,/bin/sh!,cap & more"),
+            "{:?}",
+            summary(&whole)[1]
+        );
+        for chunk in [1, 100, 700, 4096] {
+            let parts = read_in_chunks(xml.as_bytes(), path, |_| true, chunk).unwrap();
+            assert_eq!(summary(&parts), summary(&whole), "chunk size {chunk}");
+        }
+        let x86 = read_in_chunks(xml.as_bytes(), path, |a| a == "x86_64", 300).unwrap();
+        assert!(summary(&x86).iter().all(|s| s.contains(".x86_64 ")));
+        assert_eq!(x86.len(), 33);
+    }
+
+    #[test]
+    fn errors_in_later_chunks_point_into_the_file() {
+        let xml = primary(20).replace("<name>p13</name>", "<name>p13</nam>");
+        let at = xml.find("</nam>").unwrap() as u64;
+        let err =
+            read_in_chunks(xml.as_bytes(), Path::new("primary.xml"), |_| true, 500).unwrap_err();
+        match err {
+            RepoError::Xml { offset, .. } => assert!(
+                offset <= at && at - offset < 600,
+                "offset {offset}, error at {at}"
+            ),
+            other => panic!("{other}"),
+        }
+        let truncated = &primary(5)[..300];
+        let err = read_in_chunks(
+            truncated.as_bytes(),
+            Path::new("primary.xml"),
+            |_| true,
+            100,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("ends inside a <package>"), "{err}");
+    }
 }

@@ -14,6 +14,8 @@ pub(crate) struct XmlStream<R: BufRead> {
     /// Scratch space for `text()`, so events the caller holds stay valid.
     text_buf: Vec<u8>,
     path: PathBuf,
+    /// Where the input starts in the file, for error offsets.
+    base: u64,
 }
 
 impl<R: BufRead> XmlStream<R> {
@@ -22,13 +24,21 @@ impl<R: BufRead> XmlStream<R> {
             reader: Reader::from_reader(input),
             text_buf: Vec::with_capacity(4096),
             path: path.to_path_buf(),
+            base: 0,
         }
+    }
+
+    /// A stream over part of a file that starts at byte `base` of it.
+    pub fn fragment(input: R, path: &Path, base: u64) -> Self {
+        let mut xml = XmlStream::new(input, path);
+        xml.base = base;
+        xml
     }
 
     /// The next event, read into the caller's buffer.
     pub fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>, RepoError> {
         buf.clear();
-        let pos = self.reader.buffer_position();
+        let pos = self.base + self.reader.buffer_position();
         self.reader
             .read_event_into(buf)
             .map_err(|e| RepoError::Xml {
@@ -64,10 +74,29 @@ impl<R: BufRead> XmlStream<R> {
         result
     }
 
+    /// Skip the element just opened, children and text included, without
+    /// keeping any of it.
+    pub fn skip(&mut self, start: &BytesStart) -> Result<(), RepoError> {
+        let mut buf = std::mem::take(&mut self.text_buf);
+        let pos = self.base + self.reader.buffer_position();
+        let result = self
+            .reader
+            .read_to_end_into(start.name(), &mut buf)
+            .map(|_| ())
+            .map_err(|e| RepoError::Xml {
+                path: self.path.clone(),
+                offset: pos,
+                reason: e.to_string(),
+            });
+        buf.clear();
+        self.text_buf = buf;
+        result
+    }
+
     pub fn error(&self, reason: String) -> RepoError {
         RepoError::Xml {
             path: self.path.clone(),
-            offset: self.reader.buffer_position(),
+            offset: self.base + self.reader.buffer_position(),
             reason,
         }
     }

@@ -491,7 +491,7 @@ impl Solver<'_> {
     /// 1, libsolv's solver_dep_fulfilled_alreadyinstalled).
     pub(crate) fn fulfilled(&mut self, d: DepId) -> u8 {
         match self.rich(d) {
-            Some(Ok(expr)) => self.expr_fulfilled(&expr),
+            Some(Ok(expr)) => self.expr_fulfilled(expr),
             Some(Err(_)) => 0,
             None => {
                 let off = self.providers(d);

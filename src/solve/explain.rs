@@ -119,8 +119,8 @@ impl Solver<'_> {
             match self.r.rules[r].why {
                 Why::Job(j) => {
                     for l in self.r.literals(r).filter(|&l| l > SYSTEM) {
-                        if !parent.contains_key(&l) {
-                            parent.insert(l, Need::Job(j));
+                        if let std::collections::btree_map::Entry::Vacant(e) = parent.entry(l) {
+                            e.insert(Need::Job(j));
                             queue.push_back(l);
                         }
                     }
@@ -136,8 +136,8 @@ impl Solver<'_> {
         }
         while let Some(l) = queue.pop_front() {
             for &next in edges.get(&l).into_iter().flatten() {
-                if !parent.contains_key(&next) {
-                    parent.insert(next, Need::Package(l));
+                if let std::collections::btree_map::Entry::Vacant(e) = parent.entry(next) {
+                    e.insert(Need::Package(l));
                     queue.push_back(next);
                 }
             }

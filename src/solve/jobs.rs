@@ -16,7 +16,7 @@
 
 use super::SolveError;
 use crate::repo::{Group, PkgId, Pool};
-use crate::rpm::{Dep, DepExpr, Evr};
+use crate::rpm::{Dep, DepExpr, DepKind, Evr};
 
 /// One install job: any one of a set of packages, or a rich dependency.
 #[derive(Clone, Debug)]
@@ -148,9 +148,9 @@ fn select_glob(pool: &Pool, considered: &[bool], spec: &str) -> Vec<(String, Vec
         .ids()
         .filter(|id| considered[id.0 as usize])
         .filter(|&id| {
-            let p = pool.get(id);
-            p.provides.iter().any(|d| pattern.matches(&d.name))
-                || p.files.iter().any(|f| pattern.matches(f))
+            pool.deps(id, DepKind::Provides)
+                .any(|d| pattern.matches(&d.name))
+                || pool.get(id).files.iter().any(|f| pattern.matches(f))
         })
         .collect();
     vec![(spec.to_string(), found)]

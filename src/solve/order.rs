@@ -36,8 +36,8 @@
 
 use std::collections::HashMap;
 
-use crate::repo::{Package, PkgId, Pool};
-use crate::rpm::{Cmp, Dep, DepExpr};
+use crate::repo::{PkgId, Pool};
+use crate::rpm::{Dep, DepExpr, DepKind};
 
 /// rpm's transaction colour on 64-bit platforms (`%_transaction_color 3`:
 /// ELF32 and ELF64 both install) and its preferred colour (`%_prefer_color`,
@@ -509,8 +509,7 @@ pub fn install_order(pool: &Pool, packages: &[PkgId]) -> Vec<PkgId> {
     let mut ids = packages.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    let pkgs: Vec<&Package> = ids.iter().map(|&id| pool.get(id)).collect();
-    rpm_order(&order_input(&pkgs))
+    rpm_order(&order_input(pool, &ids))
         .into_iter()
         .map(|i| ids[i])
         .collect()
@@ -540,35 +539,38 @@ pub fn install_order(pool: &Pool, packages: &[PkgId]) -> Vec<PkgId> {
 /// What rpm does drop, this drops too: `rpmlib(...)` dependencies (rpm keeps
 /// them out of ordering; createrepo_c leaves them out of primary.xml anyway)
 /// and dependencies a package satisfies itself.
-pub fn order_input(packages: &[&Package]) -> Vec<OrderElement> {
-    // Every package provides `name = epoch:version-release`: rpmbuild writes
-    // it, and rpm adds it to headers too old to carry it.
-    let own: Vec<Dep> = packages
-        .iter()
-        .map(|p| Dep::versioned(p.name.clone(), Cmp::Eq, p.evr.clone()))
-        .collect();
+pub fn order_input(pool: &Pool, packages: &[PkgId]) -> Vec<OrderElement> {
+    // Every package provides `name = epoch:version-release` (the pool's
+    // index adds it where the metadata does not list it, as rpm does for
+    // headers too old to carry it).
     let mut provides: HashMap<&str, Vec<(usize, &Dep)>> = HashMap::new();
     let mut files: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, p) in packages.iter().enumerate() {
-        for d in p.provides.iter().chain(std::iter::once(&own[i])) {
+    for (i, &id) in packages.iter().enumerate() {
+        for d in pool.deps(id, DepKind::Provides) {
             provides.entry(d.name.as_str()).or_default().push((i, d));
         }
-        for f in &p.files {
+        for f in &pool.get(id).files {
             files.entry(f.as_str()).or_default().push(i);
         }
     }
     let index = Index { provides, files };
     packages
         .iter()
-        .map(|p| {
+        .map(|&id| {
             let mut deps = Vec::new();
-            for r in &p.requires {
-                index.add(&r.dep, r.pre, false, &mut deps);
+            for (dep, pre) in pool.requires(id) {
+                index.add(dep, pre, false, &mut deps);
             }
-            for d in p.recommends.iter().chain(&p.suggests) {
+            for d in pool
+                .deps(id, DepKind::Recommends)
+                .chain(pool.deps(id, DepKind::Suggests))
+            {
                 index.add(d, false, false, &mut deps);
             }
-            for d in p.supplements.iter().chain(&p.enhances) {
+            for d in pool
+                .deps(id, DepKind::Supplements)
+                .chain(pool.deps(id, DepKind::Enhances))
+            {
                 index.add(d, false, true, &mut deps);
             }
             OrderElement { color: 0, deps }

@@ -167,7 +167,7 @@ impl<'p> Solver<'p> {
             return off;
         }
         let ids: Vec<PkgId> = match self.rich(d) {
-            Some(Ok(expr)) => self.expr_providers(&expr),
+            Some(Ok(expr)) => self.expr_providers(expr),
             Some(Err(_)) => Vec::new(),
             None => self.index.whatprovides(d).to_vec(),
         };
@@ -380,7 +380,7 @@ impl<'p> Solver<'p> {
             for kind in [DepKind::Recommends, DepKind::Suggests] {
                 for &d in self.list(n, kind) {
                     let targets = match self.rich(d) {
-                        Some(Ok(expr)) => self.positive_literals(&expr),
+                        Some(Ok(expr)) => self.positive_literals(expr),
                         _ => {
                             let off = self.providers(d);
                             self.r.list(off).to_vec()
@@ -404,7 +404,7 @@ impl<'p> Solver<'p> {
             }
             if let Some(Ok(expr)) = self.rich(req) {
                 if super::cplx::is_complex(expr) {
-                    self.add_complex_rules(n, req, &expr, false, added, work);
+                    self.add_complex_rules(n, req, expr, false, added, work);
                     continue;
                 }
             }
@@ -431,7 +431,7 @@ impl<'p> Solver<'p> {
         for &con in self.list(n, DepKind::Conflicts) {
             if let Some(Ok(expr)) = self.rich(con) {
                 if super::cplx::is_complex(expr) {
-                    self.add_complex_rules(n, con, &expr, true, added, work);
+                    self.add_complex_rules(n, con, expr, true, added, work);
                     continue;
                 }
             }
@@ -507,7 +507,7 @@ impl<'p> Solver<'p> {
     /// Whether a dependency could be met by packages that have rules.
     fn dep_possible(&mut self, d: DepId, added: &[bool]) -> bool {
         match self.rich(d) {
-            Some(Ok(expr)) => self.expr_possible(&expr, added),
+            Some(Ok(expr)) => self.expr_possible(expr, added),
             Some(Err(_)) => false,
             None => {
                 let off = self.providers(d);
@@ -808,10 +808,7 @@ impl<'p> Solver<'p> {
             self.decide(decision, level, -rule);
             self.decisionq_reason.push(reason);
         }
-        loop {
-            let Some(conflict) = self.propagate(level) else {
-                break;
-            };
+        while let Some(conflict) = self.propagate(level) {
             if level == 1 {
                 return self.analyze_unsolvable(conflict);
             }

@@ -1,20 +1,30 @@
 //! Behaviour of the solver on small hand-built pools.
 
 use super::*;
-use crate::repo::{Comps, Package, Requirement};
-use crate::rpm::{ArchPolicy, Dep, Evr};
+use crate::repo::{Comps, Package, RepoPackages};
+use crate::rpm::{ArchPolicy, Dep, DepKind, Evr};
+
+/// A package and its dependencies, built by hand.
+struct P {
+    package: Package,
+    deps: Vec<(DepKind, Dep, bool)>,
+}
 
 /// `name-[epoch:]version-release.arch`
-fn pkg(nevra: &str) -> Package {
+fn pkg(nevra: &str) -> P {
     let (rest, arch) = nevra.rsplit_once('.').unwrap();
     let (rest, release) = rest.rsplit_once('-').unwrap();
     let (name, version) = rest.rsplit_once('-').unwrap();
     let evr = Evr::parse(&format!("{version}-{release}"));
-    Package {
+    let package = Package {
         name: name.into(),
         arch: arch.into(),
         evr,
         ..Package::default()
+    };
+    P {
+        package,
+        deps: Vec::new(),
     }
 }
 
@@ -26,64 +36,54 @@ fn dep(s: &str) -> Dep {
     }
 }
 
-trait Build {
-    fn requires(self, d: &str) -> Self;
-    fn provides(self, d: &str) -> Self;
-    fn conflicts(self, d: &str) -> Self;
-    fn obsoletes(self, d: &str) -> Self;
-    fn recommends(self, d: &str) -> Self;
-    fn supplements(self, d: &str) -> Self;
-    fn suggests(self, d: &str) -> Self;
-    fn file(self, f: &str) -> Self;
-}
-
-impl Build for Package {
-    fn requires(mut self, d: &str) -> Self {
-        self.requires.push(Requirement {
-            dep: dep(d),
-            pre: false,
-        });
+impl P {
+    fn with(mut self, kind: DepKind, d: &str, pre: bool) -> Self {
+        self.deps.push((kind, dep(d), pre));
         self
     }
-    fn provides(mut self, d: &str) -> Self {
-        self.provides.push(dep(d));
-        self
+    fn requires(self, d: &str) -> Self {
+        self.with(DepKind::Requires, d, false)
     }
-    fn conflicts(mut self, d: &str) -> Self {
-        self.conflicts.push(dep(d));
-        self
+    fn pre_requires(self, d: &str) -> Self {
+        self.with(DepKind::Requires, d, true)
     }
-    fn obsoletes(mut self, d: &str) -> Self {
-        self.obsoletes.push(dep(d));
-        self
+    fn provides(self, d: &str) -> Self {
+        self.with(DepKind::Provides, d, false)
     }
-    fn recommends(mut self, d: &str) -> Self {
-        self.recommends.push(dep(d));
-        self
+    fn conflicts(self, d: &str) -> Self {
+        self.with(DepKind::Conflicts, d, false)
     }
-    fn supplements(mut self, d: &str) -> Self {
-        self.supplements.push(dep(d));
-        self
+    fn obsoletes(self, d: &str) -> Self {
+        self.with(DepKind::Obsoletes, d, false)
     }
-    fn suggests(mut self, d: &str) -> Self {
-        self.suggests.push(dep(d));
-        self
+    fn recommends(self, d: &str) -> Self {
+        self.with(DepKind::Recommends, d, false)
+    }
+    fn supplements(self, d: &str) -> Self {
+        self.with(DepKind::Supplements, d, false)
+    }
+    fn suggests(self, d: &str) -> Self {
+        self.with(DepKind::Suggests, d, false)
     }
     fn file(mut self, f: &str) -> Self {
-        self.files.push(f.into());
+        self.package.files.push(f.into());
         self
     }
 }
 
-fn pool(pkgs: Vec<Package>) -> Pool {
+fn pool(pkgs: Vec<P>) -> Pool {
     pool_with_comps(pkgs, Comps::default())
 }
 
-fn pool_with_comps(pkgs: Vec<Package>, comps: Comps) -> Pool {
+fn pool_with_comps(pkgs: Vec<P>, comps: Comps) -> Pool {
+    let mut contents = RepoPackages::new();
+    for p in pkgs {
+        contents.push(p.package, p.deps);
+    }
     Pool::new(
         ArchPolicy::new("x86_64", false).unwrap(),
         vec![],
-        pkgs,
+        vec![contents],
         comps,
     )
 }
@@ -249,11 +249,7 @@ fn rpmlib_and_self_requires_are_ignored() {
 
 #[test]
 fn pre_requires_count() {
-    let mut a = pkg("a-1.0-1.x86_64");
-    a.requires.push(Requirement {
-        dep: Dep::unversioned("/bin/sh"),
-        pre: true,
-    });
+    let a = pkg("a-1.0-1.x86_64").pre_requires("/bin/sh");
     let p = pool(vec![a, pkg("bash-1-1.x86_64").file("/bin/sh")]);
     assert_eq!(install(&p, &["a"]), ["a-1.0-1.x86_64", "bash-1-1.x86_64"]);
 }

@@ -99,7 +99,7 @@ impl Solver<'_> {
         let targets: Vec<Lit> = match self.rich(d) {
             Some(Ok(expr)) => {
                 let mut bq = Vec::new();
-                if self.normalize(&expr, &mut bq, super::cplx::EXPAND) != -1 {
+                if self.normalize(expr, &mut bq, super::cplx::EXPAND) != -1 {
                     return;
                 }
                 let mut out = Vec::new();
@@ -164,7 +164,7 @@ impl Solver<'_> {
                 for &rec in self.list(p, DepKind::Recommends) {
                     if let Some(Ok(expr)) = self.rich(rec) {
                         if super::cplx::is_complex(expr) {
-                            for q in self.complex_recommends(&expr, None) {
+                            for q in self.complex_recommends(expr, None) {
                                 if !dq.contains(&q) {
                                     dq.push(q);
                                 }
@@ -250,7 +250,7 @@ impl Solver<'_> {
             for &rec in self.list(s, DepKind::Recommends) {
                 let mut candidates: Vec<Lit> = match self.rich(rec) {
                     Some(Ok(expr)) if super::cplx::is_complex(expr) => {
-                        self.complex_recommends(&expr, Some(&best))
+                        self.complex_recommends(expr, Some(&best))
                     }
                     _ => {
                         let off = self.providers(rec);
