@@ -57,8 +57,6 @@ pub enum EngineError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Selection {
     pub request: Request,
-    /// Install compatible arches too (`%packages --multilib`: i686 on x86_64).
-    pub multilib: bool,
 }
 
 impl Selection {
@@ -97,9 +95,9 @@ impl Selection {
                 exclude: p.excluded_packages.clone(),
                 weak_deps: !p.options.exclude_weakdeps,
                 ignore_missing: p.options.ignore_missing,
+                multilib: p.options.multilib,
                 ..Request::default()
             },
-            multilib: p.options.multilib,
         }
     }
 
@@ -122,13 +120,13 @@ impl Selection {
                 groups,
                 ..Request::specs(&specs)
             },
-            multilib: false,
         }
     }
 
     /// The arch policy for a target arch.
     pub fn arch_policy(&self, arch: &str) -> Result<ArchPolicy, EngineError> {
-        ArchPolicy::new(arch, self.multilib).map_err(|e| EngineError::Selection(e.to_string()))
+        ArchPolicy::new(arch, self.request.multilib)
+            .map_err(|e| EngineError::Selection(e.to_string()))
     }
 }
 

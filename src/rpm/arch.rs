@@ -84,6 +84,20 @@ impl ArchPolicy {
     }
 }
 
+/// Whether packages of these two arches may be installed side by side under
+/// one name: only a 32-bit and a 64-bit arch (multilib) may; noarch goes
+/// with every arch (libsolv's arch colors, as Fedora's dnf uses them).
+pub fn colors_differ(a: &str, b: &str) -> bool {
+    fn color(arch: &str) -> u8 {
+        match arch {
+            "noarch" => 0b11,
+            a if a == "s390x" || a.contains("64") => 0b10,
+            _ => 0b01,
+        }
+    }
+    a != b && color(a) & color(b) == 0
+}
+
 impl fmt::Display for ArchPolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.target)?;
@@ -109,6 +123,12 @@ mod tests {
         assert_eq!(m.score("i686"), Some(0x20001));
         assert!(m.score("i686") > m.score("x86_64"));
         assert!(ArchPolicy::new("i686", false).unwrap().installs("i586"));
+        assert!(colors_differ("x86_64", "i686") && colors_differ("s390", "s390x"));
+        assert!(
+            !colors_differ("x86_64", "noarch")
+                && !colors_differ("i686", "i586")
+                && !colors_differ("aarch64", "x86_64")
+        );
         let e = ArchPolicy::new("x86-64", false).unwrap_err().to_string();
         assert!(
             e.contains("x86-64") && e.contains("aarch64") && e.contains("loongarch64"),

@@ -79,7 +79,54 @@ pub fn is_glob(s: &str) -> bool {
 }
 
 /// The packages a spec selects: one set per job (a glob gives several).
-pub(crate) fn select(pool: &Pool, considered: &[bool], spec: &str) -> Vec<(String, Vec<PkgId>)> {
+pub(crate) fn select(
+    pool: &Pool,
+    considered: &[bool],
+    spec: &str,
+    multilib: bool,
+) -> Vec<(String, Vec<PkgId>)> {
+    let selected = select_best(pool, considered, spec);
+    if !multilib {
+        return selected;
+    }
+    selected
+        .into_iter()
+        .flat_map(|(label, ids)| per_arch(pool, considered, &label, &ids))
+        .collect()
+}
+
+/// dnf's multilib policy "all" (`%packages --multilib`): what a spec
+/// selects is installed for every arch it has, each (name, arch) a job of
+/// its own with its obsoleters.
+fn per_arch(
+    pool: &Pool,
+    considered: &[bool],
+    label: &str,
+    ids: &[PkgId],
+) -> Vec<(String, Vec<PkgId>)> {
+    let mut groups: Vec<((&str, &str), Vec<PkgId>)> = Vec::new();
+    for &id in ids {
+        let p = pool.get(id);
+        let key = (p.name.as_str(), p.arch.as_str());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, group)) => group.push(id),
+            None => groups.push((key, vec![id])),
+        }
+    }
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    groups
+        .into_iter()
+        .map(|((_, arch), mut group)| {
+            group.extend(obsoleters(pool, considered, &group));
+            group.sort_unstable();
+            group.dedup();
+            (format!("{label} ({arch})"), group)
+        })
+        .collect()
+}
+
+/// The packages a spec selects with dnf's default multilib policy "best".
+fn select_best(pool: &Pool, considered: &[bool], spec: &str) -> Vec<(String, Vec<PkgId>)> {
     let usable = |id: &PkgId| considered[id.0 as usize];
     if is_glob(spec) && !spec.starts_with('/') {
         return select_glob(pool, considered, spec);

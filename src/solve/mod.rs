@@ -58,6 +58,10 @@ pub struct Request {
     /// A spec or group that matches nothing is skipped (with a note)
     /// instead of failing (kickstart's `--ignoremissing`).
     pub ignore_missing: bool,
+    /// Install what a spec selects for every arch it has (dnf's multilib
+    /// policy "all", kickstart's `--multilib`); the pool must hold the
+    /// compatible arches ([`crate::rpm::ArchPolicy`] with multilib).
+    pub multilib: bool,
 }
 
 impl Default for Request {
@@ -69,6 +73,7 @@ impl Default for Request {
             weak_deps: true,
             installonly: DEFAULT_INSTALLONLY.iter().map(|s| s.to_string()).collect(),
             ignore_missing: false,
+            multilib: false,
         }
     }
 }
@@ -201,7 +206,7 @@ fn build_jobs(
     let mut notes = Vec::new();
     let mut missing = Vec::new();
     for spec in &request.install {
-        for (label, ids) in jobs::select(pool, considered, spec) {
+        for (label, ids) in jobs::select(pool, considered, spec, request.multilib) {
             if ids.is_empty() {
                 missing.push(explain::no_match(pool, excludes, spec));
             } else {

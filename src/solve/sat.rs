@@ -467,6 +467,11 @@ impl<'p> Solver<'p> {
             if multi && (me.evr != them.evr || me.arch != them.arch) {
                 continue;
             }
+            // A 32-bit and a 64-bit package of one name install side by
+            // side (multilib).
+            if crate::rpm::colors_differ(&me.arch, &them.arch) {
+                continue;
+            }
             // Added when the other package was visited.
             if added[p as usize] && !self.is_multiversion(p) {
                 continue;

@@ -645,3 +645,35 @@ fn deterministic() {
         assert_eq!(install(&p, &["a"]), first);
     }
 }
+
+#[test]
+fn multilib_installs_every_arch_of_a_request() {
+    let arch = ArchPolicy::new("x86_64", true).unwrap();
+    let mut contents = RepoPackages::new();
+    for p in [
+        pkg("zlib-1.2-1.x86_64"),
+        pkg("zlib-1.2-1.i686").requires("libc.so.6"),
+        pkg("glibc-2.34-1.x86_64").provides("libc.so.6()(64bit)"),
+        pkg("glibc-2.34-1.i686").provides("libc.so.6"),
+        pkg("tool-1.0-1.x86_64").requires("libc.so.6()(64bit)"),
+    ] {
+        contents.push(p.package, p.deps);
+    }
+    let p = Pool::new(arch, vec![], vec![contents], Comps::default());
+    // Without multilib, the best arch only.
+    assert_eq!(install(&p, &["zlib"]), ["zlib-1.2-1.x86_64"]);
+    let req = Request {
+        multilib: true,
+        ..request(&["zlib", "tool"])
+    };
+    assert_eq!(
+        nevras(&p, &req),
+        [
+            "glibc-2.34-1.i686",
+            "glibc-2.34-1.x86_64",
+            "tool-1.0-1.x86_64",
+            "zlib-1.2-1.i686",
+            "zlib-1.2-1.x86_64"
+        ]
+    );
+}
