@@ -31,10 +31,7 @@ fn bench_primary(c: &mut Criterion) {
     let benchmarking = std::env::args().any(|a| a == "--bench");
     for name in ["cs9-baseos-2022", "cs9-appstream-2025"] {
         let root = need!("benches/repo", shared_fixture(&format!("repos/{name}")));
-        let source = RepoSource {
-            name: name.into(),
-            baseurl: root.display().to_string(),
-        };
+        let source = RepoSource::new(name, root.display().to_string());
         let mut group = c.benchmark_group("load_primary");
         group
             .sample_size(10)

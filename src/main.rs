@@ -97,10 +97,7 @@ struct Input {
 
 fn parse_repo(s: &str) -> Result<RepoSource, String> {
     match s.split_once('=') {
-        Some((name, url)) if !name.is_empty() && !url.is_empty() => Ok(RepoSource {
-            name: name.to_string(),
-            baseurl: url.to_string(),
-        }),
+        Some((name, url)) if !name.is_empty() && !url.is_empty() => Ok(RepoSource::new(name, url)),
         _ => Err(format!("{s:?} is not NAME=URL_OR_PATH")),
     }
 }

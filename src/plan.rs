@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use crate::config::{ComposeConfig, Kickstart, KickstartError, RepoLine};
-use crate::repo::RepoSource;
+use crate::repo::{RepoSource, DEFAULT_COST};
 
 #[derive(Debug, Error)]
 pub enum PlanError {
@@ -59,10 +59,10 @@ pub fn repo_source(
     releasever: &str,
     base: &Path,
 ) -> RepoSource {
-    RepoSource {
-        name: name.to_string(),
-        baseurl: anchor_baseurl(&substitute(baseurl, arch, releasever), base),
-    }
+    RepoSource::new(
+        name,
+        anchor_baseurl(&substitute(baseurl, arch, releasever), base),
+    )
 }
 
 /// Repo lines of a kickstart as sources for `arch`; relative paths are relative to the kickstart.
@@ -70,13 +70,11 @@ pub fn kickstart_repos(repos: &[RepoLine], arch: &str, releasever: &str) -> Vec<
     repos
         .iter()
         .map(|r| {
-            repo_source(
-                &r.name,
-                &r.baseurl,
-                arch,
-                releasever,
-                r.place.file.parent().unwrap_or(Path::new(".")),
-            )
+            let base = r.place.file.parent().unwrap_or(Path::new("."));
+            RepoSource {
+                cost: r.cost.unwrap_or(DEFAULT_COST),
+                ..repo_source(&r.name, &r.baseurl, arch, releasever, base)
+            }
         })
         .collect()
 }
@@ -109,7 +107,11 @@ pub fn plan(config: &ComposeConfig, only_arches: &[String]) -> Result<Vec<Task>,
                 config
                     .repos
                     .iter()
-                    .map(|r| repo_source(&r.name, &r.baseurl, arch, releasever, &config.base_dir))
+                    .map(|r| RepoSource {
+                        priority: r.priority,
+                        cost: r.cost,
+                        ..repo_source(&r.name, &r.baseurl, arch, releasever, &config.base_dir)
+                    })
                     .collect()
             };
             if repos.is_empty() {

@@ -24,7 +24,7 @@ print(json.dumps({
   "excluded_groups": sorted(g.name for g in pk.excludedGroupList),
   "exclude_weakdeps": bool(pk.excludeWeakdeps),
   "environment": pk.environment,
-  "repos": sorted([r.name, r.baseurl] for r in p.handler.repo.dataList()),
+  "repos": sorted([r.name, r.baseurl, r.cost] for r in p.handler.repo.dataList()),
 }))
 "#;
 
@@ -58,12 +58,12 @@ fn ours(path: &Path) -> Value {
         v.sort();
         v
     };
-    let mut repos: Vec<[String; 2]> = ks
+    let mut repos: Vec<Value> = ks
         .repos
         .iter()
-        .map(|r| [r.name.clone(), r.baseurl.clone()])
+        .map(|r| json!([r.name, r.baseurl, r.cost]))
         .collect();
-    repos.sort();
+    repos.sort_by_key(|r| r.to_string());
     json!({
         "packages": sorted(&ks.packages.packages),
         "groups": sorted(&ks.packages.groups),

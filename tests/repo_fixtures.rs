@@ -50,10 +50,7 @@ json.dump(sorted(out), sys.stdout)
 fn cs9_baseos_matches_elementtree_reading() {
     let t = "cs9_baseos_matches_elementtree_reading";
     let root = need!(t, shared_fixture("repos/cs9-baseos-2022"));
-    let source = RepoSource {
-        name: "baseos".into(),
-        baseurl: root.display().to_string(),
-    };
+    let source = RepoSource::new("baseos", root.display().to_string());
     let arch = rootsmith::rpm::ArchPolicy::new("x86_64", false).expect("a known arch");
     let repo = load_repo(&source, &arch).expect("BaseOS loads");
     let kinds = [

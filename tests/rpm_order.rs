@@ -147,10 +147,7 @@ fn repo_pool(dir: &Path) -> Pool {
             .arg(dir),
     );
     load_pool(
-        &[RepoSource {
-            name: "order".into(),
-            baseurl: dir.display().to_string(),
-        }],
+        &[RepoSource::new("order", dir.display().to_string())],
         &rootsmith::rpm::ArchPolicy::new("x86_64", false).expect("a known arch"),
     )
     .expect("load the generated repository")
@@ -875,10 +872,7 @@ fn distro_order(test: &str, arch: &str) {
     run.assert_ok();
     let nevras = support::lines(&run.stdout);
     let pool = load_pool(
-        &[RepoSource {
-            name: "ts".into(),
-            baseurl: d.repo(arch).display().to_string(),
-        }],
+        &[RepoSource::new("ts", d.repo(arch).display().to_string())],
         &rootsmith::rpm::ArchPolicy::new(arch, false).expect("a known arch"),
     )
     .expect("load the test distro");

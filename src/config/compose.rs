@@ -37,6 +37,20 @@ pub struct ComposeSection {
 pub struct RepoConfig {
     pub name: String,
     pub baseurl: String,
+    /// dnf's `priority`: a lower value wins over any version in other repos.
+    #[serde(default = "default_priority")]
+    pub priority: i32,
+    /// dnf's `cost`: among equal versions the cheaper repo's package wins.
+    #[serde(default = "default_cost")]
+    pub cost: i32,
+}
+
+fn default_priority() -> i32 {
+    crate::repo::DEFAULT_PRIORITY
+}
+
+fn default_cost() -> i32 {
+    crate::repo::DEFAULT_COST
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]

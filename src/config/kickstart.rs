@@ -38,6 +38,8 @@ impl fmt::Display for Place {
 pub struct RepoLine {
     pub name: String,
     pub baseurl: String,
+    /// `--cost=N`, dnf's repo cost.
+    pub cost: Option<i32>,
     pub place: Place,
 }
 
@@ -344,11 +346,12 @@ fn take_section<'a>(
 fn parse_repo(words: &[String], place: &Place) -> Result<RepoLine, KickstartError> {
     let mut name = None;
     let mut baseurl = None;
+    let mut cost = None;
     let mut iter = words[1..].iter();
     while let Some(word) = iter.next() {
         let (key, value) = match word.split_once('=') {
             Some((k, v)) => (k, v.to_string()),
-            None if matches!(word.as_str(), "--name" | "--baseurl") => (
+            None if matches!(word.as_str(), "--name" | "--baseurl" | "--cost") => (
                 word.as_str(),
                 iter.next()
                     .cloned()
@@ -359,6 +362,11 @@ fn parse_repo(words: &[String], place: &Place) -> Result<RepoLine, KickstartErro
         match key {
             "--name" => name = Some(value),
             "--baseurl" => baseurl = Some(value),
+            "--cost" => {
+                cost = Some(value.parse().map_err(|_| {
+                    syntax(place, &format!("repo --cost={value:?} is not an integer"))
+                })?)
+            }
             "--mirrorlist" | "--metalink" => {
                 return Err(syntax(
                     place,
@@ -376,6 +384,7 @@ fn parse_repo(words: &[String], place: &Place) -> Result<RepoLine, KickstartErro
     Ok(RepoLine {
         name: name.ok_or_else(|| syntax(place, "repo needs --name="))?,
         baseurl: baseurl.ok_or_else(|| syntax(place, "repo needs --baseurl="))?,
+        cost,
         place: place.clone(),
     })
 }

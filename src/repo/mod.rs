@@ -79,9 +79,23 @@ impl RepoError {
 pub struct RepoSource {
     pub name: String,
     pub baseurl: String,
+    /// dnf's `priority` (lower wins over any version elsewhere).
+    pub priority: i32,
+    /// dnf's `cost` (lower wins among equal versions).
+    pub cost: i32,
 }
 
 impl RepoSource {
+    /// A source with dnf's default priority and cost.
+    pub fn new(name: impl Into<String>, baseurl: impl Into<String>) -> RepoSource {
+        RepoSource {
+            name: name.into(),
+            baseurl: baseurl.into(),
+            priority: DEFAULT_PRIORITY,
+            cost: DEFAULT_COST,
+        }
+    }
+
     /// The local directory behind `baseurl`: a plain path or a file:// URL.
     pub fn local_root(&self) -> Result<PathBuf, RepoError> {
         let root = if let Some(rest) = self.baseurl.strip_prefix("file://") {
@@ -143,8 +157,8 @@ pub fn load_repo(source: &RepoSource, arch: &ArchPolicy) -> Result<LoadedRepo, R
             name: source.name.clone(),
             root,
             repomd_sha256,
-            priority: DEFAULT_PRIORITY,
-            cost: DEFAULT_COST,
+            priority: source.priority,
+            cost: source.cost,
         },
         packages,
         comps,

@@ -82,10 +82,7 @@ pub fn fixture_pool(names: &[&str]) -> Result<FixturePool, Skip> {
     let sources: Vec<RepoSource> = roots
         .iter()
         .zip(names)
-        .map(|(root, name)| RepoSource {
-            name: name.to_string(),
-            baseurl: root.display().to_string(),
-        })
+        .map(|(root, name)| RepoSource::new(*name, root.display().to_string()))
         .collect();
     let arch = rootsmith::rpm::ArchPolicy::new("x86_64", false).expect("x86_64 is a known arch");
     let pool = load_pool(&sources, &arch).expect("fixture metadata loads");
