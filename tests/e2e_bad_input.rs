@@ -254,6 +254,35 @@ fn unsolvable_request() {
     build_fails(&["ts-broken"], &repo, &["ts-broken"]);
 }
 
+#[test]
+fn unknown_arch() {
+    let t = "unknown_arch";
+    let d = need!(t, support::distro());
+    let repo = d.repo_arg("x86_64");
+    let run = support::rootsmith(&["resolve", "ts-app", "--repo", &repo, "--arch", "x86-64"]);
+    // The misspelt arch and the list of known ones, not "not in any repository".
+    support::assert_clean_failure(&run, &["\"x86-64\"", "x86_64", "aarch64", "ppc64le"]);
+    assert!(
+        !run.stderr.contains("ts-app"),
+        "blames the package, not the arch: {}",
+        run.describe()
+    );
+}
+
+#[test]
+fn implicit_core_missing() {
+    let t = "implicit_core_missing";
+    let d = need!(t, support::distro());
+    let tmp = support::tempdir();
+    let ks = tmp.path().join("core.ks");
+    fs::write(&ks, "%packages\nts-app\n%end\n").unwrap();
+    // The test distro has no @core: the error says where the group came from.
+    let run = resolve_ks(&ks, &d.repo_arg("x86_64"));
+    support::assert_clean_failure(&run, &["@core", "--nocore"]);
+    fs::write(&ks, "%packages --nocore\nts-app\n%end\n").unwrap();
+    resolve_ks(&ks, &d.repo_arg("x86_64")).assert_ok();
+}
+
 // ------------------------------------------------------------------ compose
 
 /// A compose of product "tsbad" with one image from `ks_text`, repo `baseurl`.

@@ -73,7 +73,7 @@ impl Selection {
             .map(|id| {
                 let o = p.group_options(id);
                 let implied_by = (id == "core" && !p.groups.iter().any(|g| g == "core"))
-                    .then(|| "installed because %packages has no --nocore".to_string());
+                    .then(|| "added because %packages has no --nocore".to_string());
                 GroupRequest {
                     defaults: !o.nodefaults,
                     optional: o.optional,
