@@ -162,15 +162,27 @@ impl DnfCause {
         }
     }
 
-    /// The strings one of our causes must name to name the same cause.
+    /// What kind of cause it is, for counting.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DnfCause::NothingProvides { .. } => "nothing provides",
+            DnfCause::Conflicts { .. } => "conflicts",
+            DnfCause::Obsoletes { .. } => "obsoletes",
+            DnfCause::SameName { .. } => "cannot install both",
+            DnfCause::Excluded { .. } => "excluded",
+        }
+    }
+
+    /// The strings one of our causes must contain to state the same
+    /// cause: the relation (in dnf's words, which rootsmith uses) and the
+    /// packages and dependency it relates.
     pub fn words(&self) -> Vec<&str> {
         match self {
-            DnfCause::NothingProvides { dep, by } => vec![dep, by],
-            DnfCause::Conflicts { pkg, dep, other } | DnfCause::Obsoletes { pkg, dep, other } => {
-                vec![pkg, dep, other]
-            }
-            DnfCause::SameName { a, b } => vec![a, b],
-            DnfCause::Excluded { pkg } => vec![pkg],
+            DnfCause::NothingProvides { dep, by } => vec!["nothing provides ", dep, by],
+            DnfCause::Conflicts { pkg, dep, other } => vec![pkg, " conflicts with ", dep, other],
+            DnfCause::Obsoletes { pkg, dep, other } => vec![pkg, " obsoletes ", dep, other],
+            DnfCause::SameName { a, b } => vec!["cannot install both ", a, b],
+            DnfCause::Excluded { pkg } => vec![pkg, " excluded "],
         }
     }
 }
@@ -312,7 +324,9 @@ pub fn without_arches(repo: &Path, arches: &[&str]) -> PathBuf {
     if done.join("repodata/repomd.xml").is_file() {
         return done;
     }
-    let work = base.join(format!(".{name}-{key}-{}", std::process::id()));
+    static SERIAL: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let serial = SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let work = base.join(format!(".{name}-{key}-{}-{serial}", std::process::id()));
     let _ = fs::remove_dir_all(&work);
     fs::create_dir_all(work.join("repodata")).unwrap();
     let mut out = String::new();
