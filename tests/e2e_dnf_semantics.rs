@@ -7,7 +7,10 @@
 //! obsoleted by ts-newtool), a comps group with a conditional member
 //! (ts-addons: ts-app-plugin if ts-app), globs (ts-lang-??, ts-lang-*, one
 //! matching nothing), an installonly package in three versions (ts-kernel,
-//! `installonlypkg(kernel)`), and kickstarts using the conditional group.
+//! `installonlypkg(kernel)`), kickstarts using the conditional group,
+//! refusals (obsoletes, conflicts, two versions of one name), and the
+//! other forms dnf takes a spec or an `--exclude` in (no epoch, globs in
+//! any part, file globs, provides globs, files only filelists.xml lists).
 //! The test repositories hold only their arch and noarch, so dnf and
 //! rootsmith see the same packages without any arch exclusion.
 
@@ -38,9 +41,53 @@ fn resolve(d: &Distro, arch: &str, args: &[&str]) -> Result<Vec<String>, String>
 
 /// What the real dnf installs for `specs` on `arch` (a cached real install).
 fn dnf_installs(d: &Distro, arch: &str, weak: bool, specs: &[&str]) -> Result<Vec<String>, Skip> {
+    dnf_installs_excluding(d, arch, weak, specs, &[])
+}
+
+/// The same with `--exclude` patterns.
+fn dnf_installs_excluding(
+    d: &Distro,
+    arch: &str,
+    weak: bool,
+    specs: &[&str],
+    exclude: &[&str],
+) -> Result<Vec<String>, Skip> {
     let specs: Vec<String> = specs.iter().map(|s| s.to_string()).collect();
-    let root = support::dnf_reference(d, arch, weak, &specs, &[])?;
+    let exclude: Vec<String> = exclude.iter().map(|s| s.to_string()).collect();
+    let root = support::dnf_reference(d, arch, weak, &specs, &exclude)?;
     Ok(support::rpm_qa(&root))
+}
+
+/// rootsmith against dnf for `specs` on `arch`: dnf's set, and how
+/// rootsmith's answer differs from it, if it does.
+fn compare_with_dnf(
+    d: &Distro,
+    arch: &str,
+    specs: &[&str],
+    exclude: &[&str],
+    weak: bool,
+) -> Result<(Vec<String>, Option<String>), Skip> {
+    let want = dnf_installs_excluding(d, arch, weak, specs, exclude)?;
+    let mut args = specs.to_vec();
+    for x in exclude {
+        args.extend(["--exclude", x]);
+    }
+    if !weak {
+        args.push("--no-weak-deps");
+    }
+    let diff = match resolve(d, arch, &args) {
+        Ok(got) if got == want => None,
+        Ok(got) => Some(format!(
+            "{arch}, weak deps {weak}: `rootsmith resolve {}` prints {got:?}, dnf installs {want:?}",
+            args.join(" ")
+        )),
+        Err(e) => Some(format!(
+            "{arch}, weak deps {weak}: `rootsmith resolve {}` fails, dnf installs {want:?}: {}",
+            args.join(" "),
+            e.trim()
+        )),
+    };
+    Ok((want, diff))
 }
 
 /// On both arches: rootsmith resolves `specs` to what dnf installs. Returns
@@ -56,29 +103,42 @@ fn same_as_dnf(t: &str, specs: &[&str], weak: bool) -> Option<Vec<Vec<String>>> 
     };
     let mut sets = Vec::new();
     for arch in ARCHES {
-        let want = match dnf_installs(d, arch, weak, specs) {
-            Ok(w) => w,
+        match compare_with_dnf(d, arch, specs, &[], weak) {
+            Ok((want, None)) => sets.push(want),
+            Ok((_, Some(diff))) => panic!("{diff}"),
             Err(Skip(why)) => {
                 support::not_run(t, &why);
                 return None;
             }
-        };
-        let mut args = specs.to_vec();
-        if !weak {
-            args.push("--no-weak-deps");
         }
-        let got = resolve(d, arch, &args).unwrap_or_else(|e| {
-            panic!("{arch}: rootsmith fails on {specs:?}, dnf installs {want:?}:\n{e}")
-        });
-        assert_eq!(
-            got,
-            want,
-            "{arch}, weak deps {weak}: `rootsmith resolve {}` vs dnf install",
-            specs.join(" ")
-        );
-        sets.push(want);
     }
     Some(sets)
+}
+
+/// Each of `cases` on both arches, weak deps on; fails listing every
+/// request on which rootsmith and dnf differ.
+fn each_same_as_dnf(t: &str, cases: &[&[&str]]) {
+    let cases: Vec<(&[&str], &[&str])> = cases.iter().map(|c| (*c, &[][..])).collect();
+    each_same_as_dnf_excluding(t, &cases);
+}
+
+/// The same, each case with its `--exclude` patterns.
+fn each_same_as_dnf_excluding(t: &str, cases: &[(&[&str], &[&str])]) {
+    let d = need!(t, support::distro());
+    let mut diffs = Vec::new();
+    for (specs, exclude) in cases {
+        for arch in ARCHES {
+            let (_, diff) = need!(t, compare_with_dnf(d, arch, specs, exclude, true));
+            diffs.extend(diff);
+        }
+    }
+    assert!(
+        diffs.is_empty(),
+        "{} of {} requests differ from dnf:\n{}",
+        diffs.len(),
+        cases.len() * ARCHES.len(),
+        diffs.join("\n")
+    );
 }
 
 /// The root causes (or "no match") in dnf's error output.
@@ -368,15 +428,32 @@ fn installonly_version_and_name() {
 /// `ts-epoch-1.0` (name-version) and `ts-epoch-1.0-1.noarch` (NEVRA).
 #[test]
 fn spec_without_epoch_matches_any_epoch() {
-    let t = "spec_without_epoch_matches_any_epoch";
-    for spec in ["ts-epoch-1.0-1", "ts-epoch-1.0", "ts-epoch-1.0-1.noarch"] {
-        let Some(sets) = same_as_dnf(t, &[spec], true) else {
-            return;
-        };
-        for set in sets {
-            assert!(has(&set, "ts-epoch-2:1.0-1.noarch"), "{spec}: {set:?}");
-        }
-    }
+    each_same_as_dnf(
+        "spec_without_epoch_matches_any_epoch",
+        &[
+            &["ts-epoch-1.0-1"],
+            &["ts-epoch-1.0"],
+            &["ts-epoch-1.0-1.noarch"],
+            &["ts-epoch-2:1.0-1"],
+        ],
+    );
+}
+
+/// dnf tries each form of a spec with globs in any part: name, version,
+/// release, arch (`ts-kernel-1.*` is name ts-kernel, version `1.*`).
+#[test]
+fn globs_in_version_release_and_arch() {
+    each_same_as_dnf(
+        "globs_in_version_release_and_arch",
+        &[
+            &["ts-kernel-1.*"],
+            &["ts-kernel-2.0-*"],
+            &["ts-kernel-[12].0-1"],
+            &["ts-kernel.*"],
+            &["ts-lang-*.noarch"],
+            &["ts-lang-e?-1.0"],
+        ],
+    );
 }
 
 /// A file path glob selects the packages owning a matching file (dnf makes
@@ -417,6 +494,22 @@ fn file_spec_from_filelists() {
     for set in sets {
         assert!(has(&set, "ts-lang-en-"), "{set:?}");
     }
+}
+
+/// dnf's `--exclude` takes a pattern in any of the forms a spec takes
+/// (`ts-kernel-3.0-1`, `ts-kernel-3*` as name ts-kernel version `3*`,
+/// a NEVRA), not only names (a kickstart's `-name` lines are names only).
+#[test]
+fn exclude_takes_the_forms_of_a_spec() {
+    each_same_as_dnf_excluding(
+        "exclude_takes_the_forms_of_a_spec",
+        &[
+            (&["ts-kernel"], &["ts-kernel-3.0-1"]),
+            (&["ts-kernel"], &["ts-kernel-3*"]),
+            (&["ts-app"], &["ts-extras-0.9~beta1-1.noarch"]),
+            (&["ts-app"], &["ts-extras"]),
+        ],
+    );
 }
 
 // ---------------------------------------------------------------- kickstart
