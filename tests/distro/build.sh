@@ -90,6 +90,10 @@ for spec in "$HERE"/specs/*.spec; do
             ts-libfoo.spec)
                 rpmbuild_one "$arch" "$spec" --define 'ts_libfoo_version 1.0'
                 rpmbuild_one "$arch" "$spec" --define 'ts_libfoo_version 2.0' ;;
+            ts-kernel.spec)
+                for v in 1.0 2.0 3.0; do
+                    rpmbuild_one "$arch" "$spec" --define "ts_kernel_version $v"
+                done ;;
             *) rpmbuild_one "$arch" "$spec" ;;
         esac
     done

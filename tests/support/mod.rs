@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
+pub mod dnf_ref;
 pub mod fixtures;
 
 pub const ARCHES: [&str; 2] = ["x86_64", "aarch64"];
@@ -264,9 +265,10 @@ fn ks_walk(path: &Path, acc: &mut KsPackages) {
                     acc.exclude.push(x.to_string());
                 }
             } else {
-                acc.exclude.retain(|p| p != l);
-                if !acc.install.iter().any(|p| p == l) {
-                    acc.install.push(l.to_string());
+                let spec = ks_group_spec(l);
+                acc.exclude.retain(|p| *p != spec);
+                if !acc.install.contains(&spec) {
+                    acc.install.push(spec);
                 }
             }
         } else if let Some(inc) = l.strip_prefix("%include") {
@@ -281,6 +283,27 @@ fn ks_walk(path: &Path, acc: &mut KsPackages) {
             }
         }
     }
+}
+
+/// A `%packages` line as a dnf spec. A group line with options becomes
+/// the `@group/types` spec Anaconda gives dnf (pyanaconda's
+/// GROUP_PACKAGE_TYPES_REQUIRED for `--nodefaults`, _ALL for `--optional`);
+/// anything else is the spec itself.
+fn ks_group_spec(line: &str) -> String {
+    let mut words = line.split_whitespace();
+    let first = words.next().unwrap_or_default();
+    let opts: Vec<&str> = words.collect();
+    if !first.starts_with('@') || opts.is_empty() {
+        return line.to_string();
+    }
+    let types = if opts.contains(&"--optional") {
+        "mandatory,default,conditional,optional"
+    } else if opts.contains(&"--nodefaults") {
+        "mandatory,conditional"
+    } else {
+        return first.to_string();
+    };
+    format!("{first}/{types}")
 }
 
 // ---------------------------------------------------------------- dnf reference
@@ -410,6 +433,27 @@ pub fn dnf_install_from(
         .arg("--setopt=tsflags=noscripts");
     for x in exclude {
         cmd.arg(format!("--exclude={x}"));
+    }
+    // `@group/types` (what Anaconda passes dnf's install_specs for a
+    // kickstart's `--nodefaults`/`--optional`) is not `dnf install` syntax:
+    // the command takes the types from group_package_types.
+    let mut types: Option<&str> = None;
+    let install: Vec<&str> = install
+        .iter()
+        .map(|spec| match spec.split_once('/') {
+            Some((group, t)) if group.starts_with('@') => {
+                assert!(
+                    types.is_none() || types == Some(t),
+                    "one set of group types per dnf install: {install:?}"
+                );
+                types = Some(t);
+                group
+            }
+            _ => spec.as_str(),
+        })
+        .collect();
+    if let Some(t) = types {
+        cmd.arg(format!("--setopt=group_package_types={t}"));
     }
     cmd.arg("install").args(install);
     cmd.stdin(Stdio::null()).output().expect("run dnf")
