@@ -13,9 +13,8 @@ mod support;
 const LIBSOLV_REF: &str = include_str!("../tests/support/libsolv_ref.py");
 const ROUNDS: usize = 50;
 
-fn load() -> Result<(std::path::PathBuf, repo::Pool), support::Skip> {
-    let mut f = support::fixtures::fixture_pool(&["cs9-baseos-2022"])?;
-    Ok((f.primaries.remove(0), f.pool))
+fn load() -> Result<support::fixtures::FixturePool, support::Skip> {
+    support::fixtures::fixture_pool(&["cs9-baseos-2022"])
 }
 
 fn core_request(pool: &repo::Pool, weak_deps: bool) -> Request {
@@ -33,10 +32,12 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// Median seconds of libsolv's `solver.solve` over `ROUNDS` runs.
-fn libsolv_median(primary: &std::path::Path, names: &[String], weak: bool) -> f64 {
-    let job = serde_json::json!({
-        "primary": primary, "arch": "x86_64", "weak": weak, "batches": [names], "repeat": ROUNDS,
-    });
+fn libsolv_median(f: &support::fixtures::FixturePool, names: &[String], weak: bool) -> f64 {
+    let mut job = f.libsolv_metadata();
+    job["arch"] = "x86_64".into();
+    job["weak"] = weak.into();
+    job["batches"] = serde_json::json!([names]);
+    job["repeat"] = ROUNDS.into();
     let out = support::fixtures::run_python(LIBSOLV_REF, &job);
     median(
         out[0]["solve_seconds"]
@@ -60,22 +61,23 @@ fn our_median(pool: &repo::Pool, req: &Request) -> f64 {
 }
 
 fn bench(c: &mut Criterion) {
-    let (primary, pool) = need!("benches/solve.rs", load());
+    let f = need!("benches/solve.rs", load());
+    let pool = &f.pool;
     need!("benches/solve.rs", support::fixtures::python3_solv());
     for weak in [false, true] {
-        let req = core_request(&pool, weak);
-        let n = solve(&pool, &req).expect("solve @core").packages.len();
+        let req = core_request(pool, weak);
+        let n = solve(pool, &req).expect("solve @core").packages.len();
         let label = if weak {
             "@core"
         } else {
             "@core --no-weak-deps"
         };
         c.bench_function(&format!("solve {label} (CS9 BaseOS, {n} packages)"), |b| {
-            b.iter(|| solve(&pool, &req).expect("solve @core"))
+            b.iter(|| solve(pool, &req).expect("solve @core"))
         });
         let names = req.install.clone();
-        let ours = our_median(&pool, &req);
-        let theirs = libsolv_median(&primary, &names, weak);
+        let ours = our_median(pool, &req);
+        let theirs = libsolv_median(&f, &names, weak);
         eprintln!(
             "{label}: rootsmith median {:.3} ms, libsolv solver.solve median {:.3} ms ({ROUNDS} runs each): {:.2}x",
             ours * 1e3,

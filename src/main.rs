@@ -90,7 +90,8 @@ struct Input {
     /// Do not install weak dependencies (Recommends, Supplements).
     #[arg(long)]
     no_weak_deps: bool,
-    /// Never install packages whose name matches (glob, repeatable).
+    /// Never install what this spec names, as dnf's --exclude: a name,
+    /// name-version[-release][.arch], or a glob in any part (repeatable).
     #[arg(long = "exclude")]
     excludes: Vec<String>,
 }
@@ -261,7 +262,7 @@ impl Input {
         };
         selection
             .request
-            .exclude
+            .exclude_specs
             .extend(self.excludes.iter().cloned());
         selection.request.weak_deps &= !self.no_weak_deps;
         Ok((kickstart, selection))

@@ -5,7 +5,6 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use rootsmith::repo::Pool;
@@ -45,15 +44,17 @@ struct Reference {
 /// libsolv's answers for each batch of specs (installed as dnf would: by
 /// name, else by provide), in one python3 process.
 fn libsolv(
-    primaries: &[PathBuf],
+    f: &FixturePool,
     batches: &[Vec<String>],
     weak: bool,
     exclude: &[String],
 ) -> Vec<Reference> {
-    let job = serde_json::json!({
-        "primary": primaries, "arch": "x86_64", "weak": weak, "batches": batches,
-        "exclude": exclude, "repeat": 1,
-    });
+    let mut job = f.libsolv_metadata();
+    job["arch"] = "x86_64".into();
+    job["weak"] = weak.into();
+    job["batches"] = serde_json::json!(batches);
+    job["exclude"] = serde_json::json!(exclude);
+    job["repeat"] = 1.into();
     let strings = |v: &serde_json::Value| -> Vec<String> {
         v.as_array()
             .unwrap()
@@ -73,8 +74,8 @@ fn libsolv(
 }
 
 /// libsolv's install set for one request, which must be solvable.
-fn libsolv_one(primaries: &[PathBuf], names: &[String], weak: bool) -> BTreeSet<String> {
-    let r = libsolv(primaries, &[names.to_vec()], weak, &[])
+fn libsolv_one(f: &FixturePool, names: &[String], weak: bool) -> BTreeSet<String> {
+    let r = libsolv(f, &[names.to_vec()], weak, &[])
         .pop()
         .unwrap();
     assert!(
@@ -144,7 +145,7 @@ struct Sweep {
 /// exact line is counted, not required.)
 fn sweep(f: &FixturePool, names: &[String], weak: bool) -> Sweep {
     let batches: Vec<Vec<String>> = names.iter().map(|n| vec![n.clone()]).collect();
-    let theirs = libsolv(&f.primaries, &batches, weak, &[]);
+    let theirs = libsolv(f, &batches, weak, &[]);
     let mut out = Sweep::default();
     for (name, reference) in names.iter().zip(&theirs) {
         match (
@@ -232,7 +233,7 @@ fn core_names(pool: &Pool) -> Vec<String> {
 fn core_group_matches_libsolv_without_weak_deps() {
     let f = need!("core_group_matches_libsolv_without_weak_deps", baseos());
     let names = core_names(&f.pool);
-    let theirs = libsolv_one(&f.primaries, &names, false);
+    let theirs = libsolv_one(f, &names, false);
     let ours = ours(&f.pool, &names, false);
     compare("@core --no-weak-deps", &ours, &theirs, &[]);
 }
@@ -241,7 +242,7 @@ fn core_group_matches_libsolv_without_weak_deps() {
 fn core_group_matches_libsolv_with_weak_deps() {
     let f = need!("core_group_matches_libsolv_with_weak_deps", baseos());
     let names = core_names(&f.pool);
-    let theirs = libsolv_one(&f.primaries, &names, true);
+    let theirs = libsolv_one(f, &names, true);
     let ours = ours(&f.pool, &names, true);
     compare("@core", &ours, &theirs, &[]);
 }
@@ -271,7 +272,7 @@ fn core_with_excludes_matches_libsolv() {
         })
         .collect();
     for weak in [false, true] {
-        let theirs = libsolv(&f.primaries, std::slice::from_ref(&names), weak, &exclude)
+        let theirs = libsolv(f, std::slice::from_ref(&names), weak, &exclude)
             .pop()
             .unwrap();
         assert!(theirs.problems.is_empty(), "libsolv: {:?}", theirs.problems);
@@ -294,7 +295,7 @@ fn exclude_failure_is_explained() {
     let f = need!("exclude_failure_is_explained", baseos());
     let names = vec!["NetworkManager".to_string()];
     let exclude = vec!["NetworkManager-libnm".to_string()];
-    let theirs = libsolv(&f.primaries, std::slice::from_ref(&names), false, &exclude)
+    let theirs = libsolv(f, std::slice::from_ref(&names), false, &exclude)
         .pop()
         .unwrap();
     assert!(theirs
@@ -324,7 +325,7 @@ fn single_packages_match_libsolv() {
     ] {
         for weak in [false, true] {
             let names = vec![name.to_string()];
-            let theirs = libsolv_one(&f.primaries, &names, weak);
+            let theirs = libsolv_one(f, &names, weak);
             let ours = ours(&f.pool, &names, weak);
             compare(&format!("{name} weak={weak}"), &ours, &theirs, &[]);
         }

@@ -223,4 +223,24 @@ impl DepIndex {
         out.dedup();
         out
     }
+
+    /// Packages with a Provides whose name `name_matches` and whose range
+    /// overlaps `dep`'s (dnf's provides glob), ascending.
+    pub fn providers_by_pattern(
+        &self,
+        name_matches: impl Fn(&str) -> bool,
+        dep: &Dep,
+    ) -> Vec<PkgId> {
+        let mut out: Vec<PkgId> = self
+            .by_provide
+            .iter()
+            .filter(|(name, _)| name_matches(name))
+            .flat_map(|(_, provides)| provides)
+            .filter(|(_, p)| self.dep(*p).ranges_overlap(dep))
+            .map(|(id, _)| *id)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }

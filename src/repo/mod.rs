@@ -3,6 +3,7 @@
 
 mod compressed;
 mod comps;
+mod filelists;
 mod index;
 mod intern;
 mod pool;
@@ -159,13 +160,14 @@ pub fn load_repo(source: &RepoSource, arch: &ArchPolicy) -> Result<LoadedRepo, R
             repomd_sha256,
             priority: source.priority,
             cost: source.cost,
+            filelists: repomd.record("filelists").cloned(),
         },
         packages,
         comps,
     })
 }
 
-fn read_verified<T>(
+pub(crate) fn read_verified<T>(
     root: &Path,
     record: &DataRecord,
     parse: impl FnOnce(Box<dyn std::io::BufRead + Send>, &Path) -> Result<T, RepoError>,
@@ -178,10 +180,11 @@ fn read_verified<T>(
 /// Load every repository for `arch` into one pool; repos are read in parallel.
 pub fn load_pool(sources: &[RepoSource], arch: &ArchPolicy) -> Result<Pool, RepoError> {
     use rayon::prelude::*;
-    let loaded: Vec<LoadedRepo> = sources
+    let mut loaded: Vec<LoadedRepo> = sources
         .par_iter()
         .map(|s| load_repo(s, arch))
         .collect::<Result<_, _>>()?;
+    add_file_provides(&mut loaded)?;
     let mut repos = Vec::new();
     let mut contents = Vec::new();
     let mut comps = Comps::default();
@@ -191,4 +194,84 @@ pub fn load_pool(sources: &[RepoSource], arch: &ArchPolicy) -> Result<Pool, Repo
         comps.merge(repo.comps);
     }
     Ok(Pool::new(arch.clone(), repos, contents, comps))
+}
+
+/// File dependencies that no file entry of primary.xml provides are looked
+/// up in filelists.xml, as dnf finds them in the full file lists: each
+/// repository's filelists is read only when such a dependency exists, and
+/// only the files asked for are kept.
+fn add_file_provides(repos: &mut [LoadedRepo]) -> Result<(), RepoError> {
+    use rayon::prelude::*;
+    let wanted = unprovided_file_deps(repos);
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let found: Vec<Vec<(usize, String)>> = repos
+        .par_iter()
+        .map(|r| {
+            let mut out = Vec::new();
+            let index = pkgid_index(r.packages.packages.iter().map(|p| p.checksum.1.as_str()));
+            scan_repo_filelists(&r.info, |pkgid, file| {
+                if wanted.contains(file) {
+                    if let Some(&i) = index.get(pkgid) {
+                        out.push((i, file.to_string()));
+                    }
+                }
+            })?;
+            Ok(out)
+        })
+        .collect::<Result<_, RepoError>>()?;
+    for (repo, files) in repos.iter_mut().zip(found) {
+        for (i, file) in files {
+            repo.packages.packages[i].files.push(file);
+        }
+    }
+    Ok(())
+}
+
+/// Paths named by a dependency (simple or inside a rich one) that no
+/// package lists among primary's files.
+fn unprovided_file_deps(repos: &[LoadedRepo]) -> std::collections::HashSet<String> {
+    let listed: std::collections::HashSet<&str> = repos
+        .iter()
+        .flat_map(|r| &r.packages.packages)
+        .flat_map(|p| p.files.iter().map(String::as_str))
+        .collect();
+    let mut wanted = std::collections::HashSet::new();
+    let mut want = |name: &str| {
+        if name.starts_with('/') && !listed.contains(name) {
+            wanted.insert(name.to_string());
+        }
+    };
+    for dep in repos.iter().flat_map(|r| r.packages.deps.values()) {
+        if dep.is_rich() {
+            if let Ok(expr) = crate::rpm::DepExpr::parse_header(&dep.name) {
+                expr.operands().into_iter().for_each(|d| want(&d.name));
+            }
+        } else {
+            want(&dep.name);
+        }
+    }
+    wanted
+}
+
+/// Package position by primary's checksum (filelists' `pkgid`).
+pub(crate) fn pkgid_index<'a>(
+    checksums: impl Iterator<Item = &'a str>,
+) -> rustc_hash::FxHashMap<&'a str, usize> {
+    checksums.enumerate().map(|(i, c)| (c, i)).collect()
+}
+
+/// Every (pkgid, path) of a repository's filelists, verified against
+/// repomd.xml; nothing when the repository has none.
+pub(crate) fn scan_repo_filelists(
+    info: &RepoInfo,
+    keep: impl FnMut(&str, &str),
+) -> Result<(), RepoError> {
+    match &info.filelists {
+        Some(record) => read_verified(&info.root, record, |input, path| {
+            filelists::scan_filelists(input, path, keep)
+        }),
+        None => Ok(()),
+    }
 }

@@ -29,6 +29,8 @@ pub struct RepoInfo {
     pub priority: i32,
     /// dnf's `cost`: among equal versions, the cheaper repo's package wins.
     pub cost: i32,
+    /// The filelists.xml record of repomd.xml, read only when needed.
+    pub filelists: Option<super::DataRecord>,
 }
 
 /// dnf's defaults for `priority` and `cost`.
@@ -50,7 +52,8 @@ pub struct Package {
     pub size_package: u64,
     pub size_installed: u64,
     pub source_rpm: String,
-    /// Files listed in primary.xml (the "primary" subset, or all files once filelists is read).
+    /// Files listed in primary.xml, and those of filelists.xml that a
+    /// dependency names.
     pub files: Vec<String>,
     pub repo: Option<RepoId>,
 }
@@ -91,6 +94,38 @@ pub struct Comps {
 }
 
 impl Comps {
+    /// dnf's `@pattern` (`CompsQuery`): the environments and groups whose
+    /// id or name is `pattern`, else those whose id or name matches it as
+    /// a case-insensitive glob.
+    pub fn by_pattern(
+        &self,
+        pattern: &str,
+    ) -> Result<(Vec<&Environment>, Vec<&Group>), glob::PatternError> {
+        fn pick<'a, T>(
+            items: &'a [T],
+            key: impl Fn(&T) -> [&str; 2],
+            pattern: &str,
+        ) -> Result<Vec<&'a T>, glob::PatternError> {
+            let exact: Vec<&T> = items.iter().filter(|t| key(t).contains(&pattern)).collect();
+            if !exact.is_empty() {
+                return Ok(exact);
+            }
+            let glob = glob::Pattern::new(pattern)?;
+            let options = glob::MatchOptions {
+                case_sensitive: false,
+                ..Default::default()
+            };
+            Ok(items
+                .iter()
+                .filter(|t| key(t).iter().any(|k| glob.matches_with(k, options)))
+                .collect())
+        }
+        Ok((
+            pick(&self.environments, |e| [&e.id, &e.name], pattern)?,
+            pick(&self.groups, |g| [&g.id, &g.name], pattern)?,
+        ))
+    }
+
     /// Groups and environments with the same id in several repos are
     /// merged, as dnf merges them.
     pub fn merge(&mut self, more: Comps) {
@@ -176,6 +211,41 @@ impl Pool {
     /// The repository a package comes from.
     pub fn repo_of(&self, id: PkgId) -> Option<&RepoInfo> {
         self.get(id).repo.map(|r| &self.repos[r.0 as usize])
+    }
+
+    /// Packages with a file that `matches`, as dnf finds them in the full
+    /// file lists. An exact path that primary.xml lists is complete there
+    /// (createrepo lists a path for every package or for none); anything
+    /// else also streams each repository's filelists.xml.
+    pub fn packages_with_file(
+        &self,
+        matches: impl Fn(&str) -> bool,
+        exact_path: bool,
+    ) -> Result<Vec<PkgId>, super::RepoError> {
+        let mut found: Vec<PkgId> = self
+            .ids()
+            .filter(|&id| self.get(id).files.iter().any(|f| matches(f)))
+            .collect();
+        if exact_path && !found.is_empty() {
+            return Ok(found);
+        }
+        for (r, info) in self.repos.iter().enumerate() {
+            let ids: Vec<PkgId> = self
+                .ids()
+                .filter(|&id| self.get(id).repo == Some(RepoId(r as u32)))
+                .collect();
+            let index = super::pkgid_index(ids.iter().map(|&id| self.get(id).checksum.1.as_str()));
+            super::scan_repo_filelists(info, |pkgid, file| {
+                if matches(file) {
+                    if let Some(&i) = index.get(pkgid) {
+                        found.push(ids[i]);
+                    }
+                }
+            })?;
+        }
+        found.sort_unstable();
+        found.dedup();
+        Ok(found)
     }
 
     pub fn by_name(&self, name: &str) -> &[PkgId] {

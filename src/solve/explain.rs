@@ -11,9 +11,11 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 
-use super::jobs::NamePattern;
+use super::jobs::Exclusions;
 use super::rules::{pkg, Lit, Why, SYSTEM};
 use super::sat::Solver;
+use super::subject::{best_solution, Reading};
+use super::SolveError;
 use crate::repo::Pool;
 
 /// One problem of an unsolvable request.
@@ -54,22 +56,24 @@ pub(crate) fn summary(problems: &[Problem]) -> String {
 }
 
 /// "No match for argument", with the exclusion that hides a match.
-pub(crate) fn no_match(pool: &Pool, excludes: &[NamePattern], spec: &str) -> String {
-    let hidden = pool.by_name(spec).iter().find_map(|&id| {
-        let name = &pool.get(id).name;
-        excludes
-            .iter()
-            .find(|x| x.matches(name))
-            .map(|x| (pool.get(id).nevra(), x.as_str()))
-    });
-    match hidden {
+pub(crate) fn no_match(
+    pool: &Pool,
+    excludes: &Exclusions,
+    spec: &str,
+) -> Result<String, SolveError> {
+    let everything = vec![true; pool.packages.len()];
+    let hidden = best_solution(pool, &everything, spec, Reading::Everything)?
+        .ids
+        .into_iter()
+        .find_map(|id| excludes.pattern(id).map(|x| (pool.get(id).nevra(), x)));
+    Ok(match hidden {
         Some((nevra, pattern)) => {
             format!(
                 "no match for argument: {spec} ({nevra} is excluded by the pattern '{pattern}')"
             )
         }
         None => format!("no match for argument: {spec}"),
-    }
+    })
 }
 
 impl Solver<'_> {
@@ -170,19 +174,18 @@ impl Solver<'_> {
 
     /// "; it is provided only by excluded packages: …" when an exclusion
     /// is why nothing provides `d`.
-    fn excluded_providers(&self, d: crate::repo::DepId, excludes: &[NamePattern]) -> String {
+    fn excluded_providers(&self, d: crate::repo::DepId, excludes: &Exclusions) -> String {
         let hidden: Vec<String> = self
             .index
             .whatprovides(d)
             .iter()
             .filter(|&&id| !self.considered[id.0 as usize])
             .map(|&id| {
-                let p = self.pool.get(id);
-                let pattern = excludes
-                    .iter()
-                    .find(|x| x.matches(&p.name))
-                    .map_or("", |x| x.as_str());
-                format!("{} (excluded by the pattern '{pattern}')", p.nevra())
+                let pattern = excludes.pattern(id).unwrap_or("");
+                format!(
+                    "{} (excluded by the pattern '{pattern}')",
+                    self.pool.get(id).nevra()
+                )
             })
             .collect();
         if hidden.is_empty() {
@@ -212,7 +215,7 @@ impl Solver<'_> {
     }
 
     /// The causes of every problem.
-    pub(crate) fn explain(&mut self, excludes: &[NamePattern]) -> Vec<Problem> {
+    pub(crate) fn explain(&mut self, excludes: &Exclusions) -> Vec<Problem> {
         let mut problems = Vec::new();
         let mut i = 0;
         while i < self.problems.len() {
@@ -319,12 +322,7 @@ impl Solver<'_> {
         }
     }
 
-    fn cause(
-        &self,
-        r: usize,
-        needs: &BTreeMap<Lit, Need>,
-        excludes: &[NamePattern],
-    ) -> Option<Cause> {
+    fn cause(&self, r: usize, needs: &BTreeMap<Lit, Need>, excludes: &Exclusions) -> Option<Cause> {
         let rule = self.r.rules[r];
         let others = || self.r.literals(r).map(|l| -l).filter(|&l| l > SYSTEM);
         let dep = |d| Some(self.index.dep(d).to_string());
@@ -427,11 +425,7 @@ impl Solver<'_> {
                 }
             }
             Why::NotInstallable(p) => {
-                let name = &self.pool.get(pkg(p)).name;
-                let pattern = excludes
-                    .iter()
-                    .find(|x| x.matches(name))
-                    .map_or("", |x| x.as_str());
+                let pattern = excludes.pattern(pkg(p)).unwrap_or("");
                 Cause {
                     kind: "excluded",
                     message: format!(

@@ -1,22 +1,24 @@
 //! From what the user asked for to solver jobs, the way dnf selects
 //! packages (`dnf install SPEC`, `dnf group install`):
 //!
-//! * a spec is tried as `name-[epoch:]version-release.arch`, `name.arch`,
-//!   `name`, `name-version-release`, `name-version`, in that order, then as
-//!   a capability (`libfoo.so.1()(64bit)`, `foo >= 1.2`), then as a file;
-//!   the first form that matches decides;
-//! * a spec with `*`, `?` or `[` is a glob; every name it matches is
-//!   installed, each as a job of its own;
+//! * a spec matches what libdnf's `Subject` matches ([`super::subject`]);
+//! * a glob (not a path) installs every name it matches, each a job of its
+//!   own; anything else is one job, any one of what it matched;
 //! * a bare name also offers the packages that obsolete it, so that a
 //!   renamed package is installed under its new name;
+//! * with multilib policy "all" (or an arch glob), each (name, arch) is a
+//!   job of its own, with its obsoleters;
 //! * a group installs its mandatory, default (unless `--nodefaults`),
 //!   optional (with `--optional`) and conditional members; a conditional
 //!   member is `(member if requirement)`;
-//! * excluded packages do not exist for the request.
+//! * excluded packages do not exist for the request: kickstart's `-name`
+//!   excludes by name, dnf's `--exclude` by what the spec's NEVRA readings
+//!   match.
 
+use super::subject::{best_solution, is_file_pattern, is_glob, Glob, Reading, Solution};
 use super::SolveError;
 use crate::repo::{Group, PkgId, Pool};
-use crate::rpm::{Dep, DepExpr, DepKind, Evr};
+use crate::rpm::{Dep, DepExpr};
 
 /// One install job: any one of a set of packages, or a rich dependency.
 #[derive(Clone, Debug)]
@@ -34,70 +36,109 @@ pub(crate) enum JobWhat {
     Complex(DepExpr),
 }
 
-/// A name pattern as dnf and kickstart `-excludes` use it: fnmatch-style
-/// `*`, `?` and `[...]`; a plain name matches itself. An invalid pattern
-/// is an error, never silently an exact name.
-#[derive(Clone, Debug)]
-pub struct NamePattern {
-    text: String,
-    glob: Option<glob::Pattern>,
+/// Which packages a request excludes, and by which pattern, for messages.
+#[derive(Debug)]
+pub(crate) struct Exclusions {
+    by: Vec<Option<u32>>,
+    patterns: Vec<String>,
 }
 
-impl NamePattern {
-    pub fn new(text: &str) -> Result<NamePattern, SolveError> {
-        let glob = if is_glob(text) {
-            Some(
-                glob::Pattern::new(text).map_err(|e| SolveError::BadPattern {
-                    pattern: text.to_string(),
-                    reason: e.msg.to_string(),
-                })?,
-            )
-        } else {
-            None
-        };
-        Ok(NamePattern {
-            text: text.to_string(),
-            glob,
-        })
-    }
-
-    pub fn matches(&self, s: &str) -> bool {
-        match &self.glob {
-            Some(g) => g.matches(s),
-            None => self.text == s,
+impl Exclusions {
+    /// `names`: name globs (kickstart `-name`, dnf's `install_specs`
+    /// excludes); `specs`: dnf's `excludepkgs` (`--exclude`), read in the
+    /// NEVRA forms.
+    pub fn new(pool: &Pool, names: &[String], specs: &[String]) -> Result<Exclusions, SolveError> {
+        let mut by = vec![None; pool.packages.len()];
+        let everything = vec![true; pool.packages.len()];
+        let mut patterns = Vec::new();
+        for text in names {
+            let glob = Glob::new(text)?;
+            let ids: Vec<PkgId> = if glob.is_literal() {
+                pool.by_name(text).to_vec()
+            } else {
+                pool.ids()
+                    .filter(|&id| glob.matches(&pool.get(id).name))
+                    .collect()
+            };
+            mark(&mut by, &ids, patterns.len());
+            patterns.push(text.clone());
         }
+        for text in specs {
+            let found = best_solution(pool, &everything, text, Reading::NevraOnly)?;
+            mark(&mut by, &found.ids, patterns.len());
+            patterns.push(text.clone());
+        }
+        Ok(Exclusions { by, patterns })
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.text
+    /// Per package: not excluded.
+    pub fn considered(&self) -> Vec<bool> {
+        self.by.iter().map(Option::is_none).collect()
+    }
+
+    /// The pattern that excludes `id`, if one does.
+    pub fn pattern(&self, id: PkgId) -> Option<&str> {
+        self.by[id.0 as usize].map(|i| self.patterns[i as usize].as_str())
     }
 }
 
-/// dnf's test for a glob.
-pub fn is_glob(s: &str) -> bool {
-    s.contains(['*', '?', '['])
+fn mark(by: &mut [Option<u32>], ids: &[PkgId], pattern: usize) {
+    for id in ids {
+        by[id.0 as usize].get_or_insert(pattern as u32);
+    }
 }
 
-/// The packages a spec selects: one set per job (a glob gives several).
+/// The packages a spec selects: one set per job. An empty result is a
+/// spec that matches nothing.
 pub(crate) fn select(
     pool: &Pool,
     considered: &[bool],
     spec: &str,
     multilib: bool,
-) -> Vec<(String, Vec<PkgId>)> {
-    let selected = select_best(pool, considered, spec);
-    if !multilib {
-        return selected;
+) -> Result<Vec<(String, Vec<PkgId>)>, SolveError> {
+    let solution = best_solution(pool, considered, spec, Reading::Everything)?;
+    if solution.ids.is_empty() {
+        return Ok(Vec::new());
     }
-    selected
-        .into_iter()
-        .flat_map(|(label, ids)| per_arch(pool, considered, &label, &ids))
-        .collect()
+    let arch_glob = solution.nevra.as_ref().is_some_and(|n| is_glob(&n.arch));
+    if multilib || arch_glob {
+        return Ok(per_arch(pool, considered, spec, &solution.ids));
+    }
+    let with_obsoleters = solution.nevra.as_ref().is_some_and(|n| n.has_just_name());
+    let add_obsoleters = |mut ids: Vec<PkgId>| {
+        if with_obsoleters {
+            ids.extend(obsoleters(pool, considered, &ids));
+            ids.sort_unstable();
+            ids.dedup();
+        }
+        ids
+    };
+    if is_glob(spec) && !is_file_pattern(spec) {
+        return Ok(per_name(pool, &solution)
+            .into_iter()
+            .map(|(name, ids)| (name, add_obsoleters(ids)))
+            .collect());
+    }
+    Ok(vec![(spec.to_string(), add_obsoleters(solution.ids))])
 }
 
-/// dnf's multilib policy "all" (`%packages --multilib`): what a spec
-/// selects is installed for every arch it has, each (name, arch) a job of
-/// its own with its obsoleters.
+/// What a glob matched, one set per name (dnf's `_name_dict`).
+fn per_name(pool: &Pool, solution: &Solution) -> Vec<(String, Vec<PkgId>)> {
+    let mut groups: Vec<(String, Vec<PkgId>)> = Vec::new();
+    for &id in &solution.ids {
+        let name = &pool.get(id).name;
+        match groups.iter_mut().find(|(n, _)| n == name) {
+            Some((_, group)) => group.push(id),
+            None => groups.push((name.clone(), vec![id])),
+        }
+    }
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    groups
+}
+
+/// dnf's multilib policy "all" (`%packages --multilib`, or an arch glob):
+/// what a spec selects is installed for every arch it has, each (name,
+/// arch) a job of its own with its obsoleters.
 fn per_arch(
     pool: &Pool,
     considered: &[bool],
@@ -116,91 +157,13 @@ fn per_arch(
     groups.sort_by(|a, b| a.0.cmp(&b.0));
     groups
         .into_iter()
-        .map(|((_, arch), mut group)| {
+        .map(|((name, arch), mut group)| {
             group.extend(obsoleters(pool, considered, &group));
             group.sort_unstable();
             group.dedup();
-            (format!("{label} ({arch})"), group)
+            (format!("{label} ({name}.{arch})"), group)
         })
         .collect()
-}
-
-/// The packages a spec selects with dnf's default multilib policy "best".
-fn select_best(pool: &Pool, considered: &[bool], spec: &str) -> Vec<(String, Vec<PkgId>)> {
-    let usable = |id: &PkgId| considered[id.0 as usize];
-    if is_glob(spec) && !spec.starts_with('/') {
-        return select_glob(pool, considered, spec);
-    }
-    for form in Form::ALL {
-        let Some(parsed) = form.parse(spec) else {
-            continue;
-        };
-        let mut found: Vec<PkgId> = pool
-            .by_name(&parsed.name)
-            .iter()
-            .copied()
-            .filter(usable)
-            .filter(|&id| parsed.matches(pool, id))
-            .collect();
-        if found.is_empty() {
-            continue;
-        }
-        if form == Form::Name {
-            found.extend(obsoleters(pool, considered, &found));
-            found.sort_unstable();
-            found.dedup();
-        }
-        return vec![(spec.to_string(), found)];
-    }
-    let found: Vec<PkgId> = match DepExpr::parse_header(spec) {
-        Ok(DepExpr::Dep(dep)) => pool.providers(&dep).into_iter().filter(usable).collect(),
-        _ => Vec::new(),
-    };
-    vec![(spec.to_string(), found)]
-}
-
-/// A glob: every name it matches, each its own job; else provides, then
-/// files, matching it.
-fn select_glob(pool: &Pool, considered: &[bool], spec: &str) -> Vec<(String, Vec<PkgId>)> {
-    let Ok(pattern) = glob::Pattern::new(spec) else {
-        return vec![(spec.to_string(), Vec::new())];
-    };
-    let mut names: Vec<&str> = pool
-        .packages
-        .iter()
-        .enumerate()
-        .filter(|&(i, p)| considered[i] && pattern.matches(&p.name))
-        .map(|(_, p)| p.name.as_str())
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    if !names.is_empty() {
-        return names
-            .into_iter()
-            .map(|name| {
-                let mut ids: Vec<PkgId> = pool
-                    .by_name(name)
-                    .iter()
-                    .copied()
-                    .filter(|id| considered[id.0 as usize])
-                    .collect();
-                ids.extend(obsoleters(pool, considered, &ids));
-                ids.sort_unstable();
-                ids.dedup();
-                (name.to_string(), ids)
-            })
-            .collect();
-    }
-    let found: Vec<PkgId> = pool
-        .ids()
-        .filter(|id| considered[id.0 as usize])
-        .filter(|&id| {
-            pool.deps(id, DepKind::Provides)
-                .any(|d| pattern.matches(&d.name))
-                || pool.get(id).files.iter().any(|f| pattern.matches(f))
-        })
-        .collect();
-    vec![(spec.to_string(), found)]
 }
 
 /// Packages whose Obsoletes match (by name and version) one of `ids`.
@@ -222,106 +185,6 @@ fn obsoleters(pool: &Pool, considered: &[bool], ids: &[PkgId]) -> Vec<PkgId> {
     out.sort_unstable();
     out.dedup();
     out
-}
-
-/// The forms of a package spec, in the order dnf tries them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Form {
-    Nevra,
-    Na,
-    Name,
-    Nevr,
-    Nev,
-}
-
-struct Parsed {
-    name: String,
-    evr: Option<Evr>,
-    arch: Option<String>,
-}
-
-impl Parsed {
-    fn matches(&self, pool: &Pool, id: PkgId) -> bool {
-        let p = pool.get(id);
-        let evr_ok = match &self.evr {
-            None => true,
-            Some(want) => {
-                want.epoch == p.evr.epoch
-                    && want.version == p.evr.version
-                    && want
-                        .release
-                        .as_ref()
-                        .is_none_or(|r| Some(r) == p.evr.release.as_ref())
-            }
-        };
-        evr_ok && self.arch.as_ref().is_none_or(|a| *a == p.arch)
-    }
-}
-
-impl Form {
-    const ALL: [Form; 5] = [Form::Nevra, Form::Na, Form::Name, Form::Nevr, Form::Nev];
-
-    fn parse(self, spec: &str) -> Option<Parsed> {
-        let split_arch = |s: &str| {
-            s.rsplit_once('.')
-                .map(|(rest, arch)| (rest.to_string(), arch.to_string()))
-        };
-        let split_dash = |s: &str| {
-            s.rsplit_once('-')
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-        };
-        let evr = |version: &str, release: Option<String>| {
-            let (epoch, version) = match version.split_once(':') {
-                Some((e, v)) if !e.is_empty() && e.bytes().all(|c| c.is_ascii_digit()) => {
-                    (e.parse().ok()?, v)
-                }
-                _ => (0, version),
-            };
-            Some(Evr::new(epoch, version, release))
-        };
-        match self {
-            Form::Name => Some(Parsed {
-                name: spec.to_string(),
-                evr: None,
-                arch: None,
-            }),
-            Form::Na => {
-                let (name, arch) = split_arch(spec)?;
-                Some(Parsed {
-                    name,
-                    evr: None,
-                    arch: Some(arch),
-                })
-            }
-            Form::Nevra => {
-                let (rest, arch) = split_arch(spec)?;
-                let (rest, release) = split_dash(&rest)?;
-                let (name, version) = split_dash(&rest)?;
-                Some(Parsed {
-                    name,
-                    evr: Some(evr(&version, Some(release))?),
-                    arch: Some(arch),
-                })
-            }
-            Form::Nevr => {
-                let (rest, release) = split_dash(spec)?;
-                let (name, version) = split_dash(&rest)?;
-                Some(Parsed {
-                    name,
-                    evr: Some(evr(&version, Some(release))?),
-                    arch: None,
-                })
-            }
-            Form::Nev => {
-                let (name, version) = split_dash(spec)?;
-                Some(Parsed {
-                    name,
-                    evr: Some(evr(&version, None)?),
-                    arch: None,
-                })
-            }
-        }
-    }
 }
 
 /// The members of a group a request installs, and its conditional ones.

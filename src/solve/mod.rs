@@ -1,7 +1,8 @@
 //! Dependency resolution: what to install for a request, decided as dnf
 //! decides it.
 //!
-//! * `jobs`: what the user asked for, selected the way dnf selects packages;
+//! * `subject`, `jobs`: what the user asked for, selected the way dnf
+//!   selects packages;
 //! * `rules`, `cplx`: package dependencies as clauses (rich ones normalized);
 //! * `sat`: libsolv's decision procedure with clause learning;
 //! * `policy`: which alternative wins, all of it in one place;
@@ -15,6 +16,7 @@ mod order;
 mod policy;
 mod rules;
 mod sat;
+mod subject;
 mod weak;
 
 #[cfg(test)]
@@ -23,11 +25,10 @@ mod tests;
 use thiserror::Error;
 
 pub use explain::Problem;
-pub use jobs::{is_glob, NamePattern};
 pub use order::{install_order, order_input, rpm_order, OrderDep, OrderElement};
 
 use crate::repo::{PkgId, Pool};
-use jobs::{Job, JobWhat};
+use jobs::{Exclusions, Job, JobWhat};
 use sat::Solver;
 
 /// dnf's default `installonlypkgs`: names (and provides) of which several
@@ -48,9 +49,12 @@ pub struct Request {
     /// `name.arch`, capabilities (`/bin/sh`, `foo >= 1.2`).
     pub install: Vec<String>,
     pub groups: Vec<GroupRequest>,
-    /// Package name patterns that do not exist for this request
-    /// (dnf's `--exclude`, kickstart's `-name`).
+    /// Package names (or name globs) that do not exist for this request
+    /// (kickstart's `-name`).
     pub exclude: Vec<String>,
+    /// Specs whose NEVRA readings do not exist for this request (dnf's
+    /// `--exclude`/`excludepkgs`: `name`, `name-version`, `*.i686`, …).
+    pub exclude_specs: Vec<String>,
     /// Install Recommends and Supplements (dnf's default).
     pub weak_deps: bool,
     /// Names and provides of installonly packages.
@@ -70,6 +74,7 @@ impl Default for Request {
             install: Vec::new(),
             groups: Vec::new(),
             exclude: Vec::new(),
+            exclude_specs: Vec::new(),
             weak_deps: true,
             installonly: DEFAULT_INSTALLONLY.iter().map(|s| s.to_string()).collect(),
             ignore_missing: false,
@@ -145,6 +150,9 @@ pub enum SolveError {
     /// An exclude pattern or a glob is not a valid pattern.
     #[error("invalid pattern '{pattern}': {reason}")]
     BadPattern { pattern: String, reason: String },
+    /// filelists.xml, read for a file spec, could not be read.
+    #[error(transparent)]
+    Metadata(#[from] crate::repo::RepoError),
 }
 
 impl SolveError {
@@ -159,16 +167,8 @@ impl SolveError {
 
 /// Resolve `request` against `pool`. Same pool and request, same answer.
 pub fn solve(pool: &Pool, request: &Request) -> Result<Transaction, SolveError> {
-    let excludes = request
-        .exclude
-        .iter()
-        .map(|p| NamePattern::new(p))
-        .collect::<Result<Vec<_>, _>>()?;
-    let considered: Vec<bool> = pool
-        .packages
-        .iter()
-        .map(|p| !excludes.iter().any(|x| x.matches(&p.name)))
-        .collect();
+    let excludes = Exclusions::new(pool, &request.exclude, &request.exclude_specs)?;
+    let considered = excludes.considered();
     let multiversion = multiversion(pool, &request.installonly);
     let (jobs, notes) = build_jobs(pool, &considered, &excludes, request)?;
     let mut solver = Solver::new(pool, considered, multiversion, jobs, request.weak_deps);
@@ -195,56 +195,92 @@ fn multiversion(pool: &Pool, installonly: &[String]) -> Vec<bool> {
     multi
 }
 
+/// The groups a group request installs: `@^id` an environment's groups;
+/// `@pattern` every group and environment it names, as dnf finds them.
+/// `None` when it names nothing.
+fn requested_groups<'p>(
+    pool: &'p Pool,
+    group: &GroupRequest,
+    notes: &mut Vec<String>,
+) -> Result<Option<Vec<&'p crate::repo::Group>>, SolveError> {
+    let (environments, mut groups) = if group.environment {
+        (
+            pool.environment(&group.id).into_iter().collect(),
+            Vec::new(),
+        )
+    } else {
+        pool.comps
+            .by_pattern(&group.id)
+            .map_err(|e| SolveError::BadPattern {
+                pattern: format!("@{}", group.id),
+                reason: e.msg.to_string(),
+            })?
+    };
+    if environments.is_empty() && groups.is_empty() {
+        return Ok(None);
+    }
+    for env in environments {
+        for id in &env.groups {
+            match pool.group(id) {
+                Some(g) => groups.push(g),
+                None => notes.push(format!(
+                    "@^{}: no group @{id} in the comps of any enabled repository; skipped",
+                    env.id
+                )),
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    groups.retain(|g| seen.insert(g.id.as_str()));
+    Ok(Some(groups))
+}
+
+/// "no group", with why the group was asked for when nobody named it.
+fn no_group(group: &GroupRequest) -> String {
+    if group.environment {
+        return format!(
+            "no environment @^{} in the comps of any enabled repository",
+            group.id
+        );
+    }
+    let why = group
+        .implied_by
+        .as_ref()
+        .map(|w| format!(" ({w})"))
+        .unwrap_or_default();
+    format!(
+        "no group @{}{why} in the comps of any enabled repository",
+        group.id
+    )
+}
+
 /// Jobs for the request, and notes on what was skipped.
 fn build_jobs(
     pool: &Pool,
     considered: &[bool],
-    excludes: &[NamePattern],
+    excludes: &Exclusions,
     request: &Request,
 ) -> Result<(Vec<Job>, Vec<String>), SolveError> {
     let mut jobs = Vec::new();
     let mut notes = Vec::new();
     let mut missing = Vec::new();
     for spec in &request.install {
-        for (label, ids) in jobs::select(pool, considered, spec, request.multilib) {
-            if ids.is_empty() {
-                missing.push(explain::no_match(pool, excludes, spec));
-            } else {
-                jobs.push(Job {
-                    what: JobWhat::OneOf(ids),
-                    weak: false,
-                    label,
-                });
-            }
+        let selected = jobs::select(pool, considered, spec, request.multilib)?;
+        if selected.is_empty() {
+            missing.push(explain::no_match(pool, excludes, spec)?);
         }
+        jobs.extend(selected.into_iter().map(|(label, ids)| Job {
+            what: JobWhat::OneOf(ids),
+            weak: false,
+            label,
+        }));
     }
     for group in &request.groups {
-        let groups: Vec<&crate::repo::Group> = if group.environment {
-            match pool.environment(&group.id) {
-                Some(env) => env.groups.iter().filter_map(|g| pool.group(g)).collect(),
-                None => {
-                    missing.push(format!(
-                        "no environment @^{} in the comps of any enabled repository",
-                        group.id
-                    ));
-                    continue;
-                }
-            }
-        } else {
-            match pool.group(&group.id) {
-                Some(g) => vec![g],
-                None => {
-                    let why = group
-                        .implied_by
-                        .as_ref()
-                        .map(|w| format!(" ({w})"))
-                        .unwrap_or_default();
-                    missing.push(format!(
-                        "no group @{}{why} in the comps of any enabled repository",
-                        group.id
-                    ));
-                    continue;
-                }
+        let groups = match requested_groups(pool, group, &mut notes)? {
+            Some(groups) => groups,
+            None => {
+                missing.push(no_group(group));
+                continue;
             }
         };
         for g in groups {

@@ -54,10 +54,20 @@ pub fn python3_solv() -> Result<(), Skip> {
 }
 
 /// A repository of `../shared/fixtures/repos/` loaded for x86_64, with the
-/// path of each one's primary.xml (which libsolv reads).
+/// path of each one's primary.xml and filelists.xml (which libsolv reads).
 pub struct FixturePool {
     pub pool: Pool,
     pub primaries: Vec<PathBuf>,
+    /// Per repository, its filelists.xml if repomd.xml lists one.
+    pub filelists: Vec<Option<PathBuf>>,
+}
+
+impl FixturePool {
+    /// The metadata part of a `libsolv_ref.py` job: every primary, and the
+    /// filelists dnf would read with it.
+    pub fn libsolv_metadata(&self) -> serde_json::Value {
+        serde_json::json!({ "primary": self.primaries, "filelists": self.filelists })
+    }
 }
 
 /// The x86_64 pool of the fixture repositories `names`, in order.
@@ -66,19 +76,24 @@ pub fn fixture_pool(names: &[&str]) -> Result<FixturePool, Skip> {
         .iter()
         .map(|n| shared_fixture(&format!("repos/{n}")))
         .collect::<Result<Vec<_>, _>>()?;
-    let primaries = roots
+    let repomds: Vec<Repomd> = roots
         .iter()
         .map(|root| {
-            let repomd =
-                Repomd::read(&root.join("repodata/repomd.xml")).expect("fixture repomd.xml reads");
-            root.join(
-                &repomd
-                    .record("primary")
-                    .expect("fixture has primary")
-                    .location,
-            )
+            Repomd::read(&root.join("repodata/repomd.xml")).expect("fixture repomd.xml reads")
         })
         .collect();
+    let record = |kind: &str| -> Vec<Option<PathBuf>> {
+        roots
+            .iter()
+            .zip(&repomds)
+            .map(|(root, repomd)| repomd.record(kind).map(|r| root.join(&r.location)))
+            .collect()
+    };
+    let primaries = record("primary")
+        .into_iter()
+        .map(|p| p.expect("fixture has primary"))
+        .collect();
+    let filelists = record("filelists");
     let sources: Vec<RepoSource> = roots
         .iter()
         .zip(names)
@@ -86,7 +101,11 @@ pub fn fixture_pool(names: &[&str]) -> Result<FixturePool, Skip> {
         .collect();
     let arch = rootsmith::rpm::ArchPolicy::new("x86_64", false).expect("x86_64 is a known arch");
     let pool = load_pool(&sources, &arch).expect("fixture metadata loads");
-    Ok(FixturePool { pool, primaries })
+    Ok(FixturePool {
+        pool,
+        primaries,
+        filelists,
+    })
 }
 
 /// Run a [`SYSTEM_PYTHON`] script with a JSON job on stdin; its stdout as JSON.

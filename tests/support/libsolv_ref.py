@@ -2,7 +2,8 @@
 with the jobs built the way dnf 4 builds them for `dnf install SPEC...`.
 
 Reads a JSON job on stdin:
-  {"primary": path or [path...], "arch": "x86_64", "weak": bool, "batches": [[spec...]...],
+  {"primary": path or [path...], "filelists": [path or null, ...] (optional, one per primary),
+   "arch": "x86_64", "weak": bool, "batches": [[spec...]...],
    "exclude": [glob...], "repeat": n}
 and prints one result per batch:
   [{"packages": [nevra...], "problems": [...], "solve_seconds": [...]}...]
@@ -28,12 +29,18 @@ pool = solv.Pool()
 pool.setdisttype(solv.Pool.DISTTYPE_RPM)
 pool.setarch(job["arch"])
 primaries = job["primary"] if isinstance(job["primary"], list) else [job["primary"]]
+filelists = job.get("filelists") or [None] * len(primaries)
 repos = []
-for i, path in enumerate(primaries):
+for i, (path, files) in enumerate(zip(primaries, filelists)):
     repo = pool.add_repo("repo%d" % i)
     f = solv.xfopen(path)
     repo.add_rpmmd(f, None)
     f.close()
+    # dnf reads the full file lists too (file dependencies outside primary's subset).
+    if files:
+        f = solv.xfopen(files)
+        repo.add_rpmmd(f, None, solv.Repo.REPO_EXTEND_SOLVABLES)
+        f.close()
     repos.append(repo)
 
 arches = (job["arch"], "noarch")
