@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use rootsmith::config::Kickstart;
 use rootsmith::engine::{self, EngineError, ImageRequest, Progress, Selection};
 use rootsmith::image::Format;
-use rootsmith::repo::RepoSource;
+use rootsmith::repo::{RepoSetting, RepoSource};
 use rootsmith::solve::SolveError;
 
 #[derive(Parser)]
@@ -82,6 +82,10 @@ struct Input {
     /// A repository as NAME=URL_OR_PATH (repeatable); replaces the kickstart's repo lines.
     #[arg(long = "repo", value_parser = parse_repo)]
     repos: Vec<RepoSource>,
+    /// A repository's dnf priority or cost, as REPO.priority=N or
+    /// REPO.cost=N (repeatable; dnf's --setopt).
+    #[arg(long = "setopt")]
+    setopts: Vec<RepoSetting>,
     #[arg(long)]
     arch: String,
     /// Value of $releasever in repository URLs.
@@ -147,6 +151,7 @@ fn run(command: Command) -> Result<ExitCode, EngineError> {
             let pool = engine::pool_for(
                 kickstart.as_ref(),
                 &input.repo_sources(),
+                &input.setopts,
                 &selection,
                 &input.arch,
                 &input.releasever,
@@ -184,6 +189,7 @@ fn run(command: Command) -> Result<ExitCode, EngineError> {
             let pool = engine::pool_for(
                 kickstart.as_ref(),
                 &input.repo_sources(),
+                &input.setopts,
                 &selection,
                 &input.arch,
                 &input.releasever,
@@ -201,7 +207,8 @@ fn run(command: Command) -> Result<ExitCode, EngineError> {
             if json {
                 print_stdout(&serde_json::to_string_pretty(&report).expect("report serializes"));
             } else if !report.packages.is_empty() {
-                print_stdout(&report.packages.join("\n"));
+                let nevras: Vec<&str> = report.packages.iter().map(|p| p.nevra.as_str()).collect();
+                print_stdout(&nevras.join("\n"));
             }
             Ok(ExitCode::SUCCESS)
         }

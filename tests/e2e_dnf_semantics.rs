@@ -19,7 +19,7 @@ mod support;
 use std::fs;
 use std::process::Output;
 
-use support::dnf_ref::{dnf_answers, dnf_cause, DnfAnswer, DnfRequest};
+use support::dnf_ref::{dnf_answers, dnf_answers_by_repo, dnf_cause, DnfAnswer, DnfRequest};
 use support::{Distro, Skip, ARCHES};
 
 /// `rootsmith resolve ARGS --repo ts=REPO --arch ARCH`: the printed set, or
@@ -636,6 +636,228 @@ fn python_reference_is_dnf_install() {
                 "{problems:?}"
             ),
             other => panic!("dnf_ref.py installs ts-broken: {other:?}"),
+        }
+    }
+}
+
+// ------------------------------------------------------- priority and cost
+
+/// A second repository beside the test distribution: ts-libfoo 1.0 (the
+/// distribution also has 2.0) and ts-filesystem (the same NEVRA as there).
+fn older_repo(d: &Distro, arch: &str, dir: &std::path::Path) -> Result<(), Skip> {
+    support::tools(&["createrepo_c"])?;
+    fs::create_dir_all(dir.join("Packages")).unwrap();
+    for entry in fs::read_dir(d.repo(arch).join("Packages")).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_name().unwrap().to_str().unwrap().to_string();
+        if file.starts_with("ts-libfoo-1.0-") || file.starts_with("ts-filesystem-") {
+            fs::copy(&path, dir.join("Packages").join(&file)).unwrap();
+        }
+    }
+    let out = std::process::Command::new("createrepo_c")
+        .arg("--quiet")
+        .arg(dir)
+        .output()
+        .expect("run createrepo_c");
+    assert!(out.status.success(), "createrepo_c: {out:?}");
+    Ok(())
+}
+
+/// dnf's priority (lower wins over any version elsewhere) and cost (lower
+/// wins among equal versions), given to rootsmith as `--setopt`: the same
+/// packages from the same repositories as dnf, on both arches.
+#[test]
+fn repo_priority_and_cost_choose_as_dnf_chooses() {
+    let t = "repo_priority_and_cost_choose_as_dnf_chooses";
+    let d = need!(t, support::distro());
+    // (ts priority, ts cost, old priority, old cost)
+    let weights: [(i32, i32, i32, i32); 5] = [
+        (99, 1000, 99, 1000),
+        (99, 1000, 10, 1000),
+        (99, 1000, 99, 500),
+        (99, 500, 99, 1000),
+        (10, 1000, 99, 10),
+    ];
+    for arch in ARCHES {
+        let tmp = support::tempdir();
+        let old = tmp.path().join("old");
+        need!(t, older_repo(d, arch, &old));
+        let ts = d.repo(arch);
+        let mut chosen = std::collections::BTreeSet::new();
+        for (ts_priority, ts_cost, old_priority, old_cost) in weights {
+            let repos = [
+                ("ts", ts.as_path(), ts_priority, ts_cost),
+                ("old", old.as_path(), old_priority, old_cost),
+            ];
+            let request = DnfRequest::new(&["ts-libfoo"], true);
+            let answer = need!(t, dnf_answers_by_repo(&repos, arch, &[request])).remove(0);
+            let want = answer
+                .installs()
+                .unwrap_or_else(|| panic!("{arch} {weights:?}: dnf refuses: {answer:?}"));
+            let run = support::rootsmith(&[
+                "resolve",
+                "ts-libfoo",
+                "--repo",
+                &format!("ts={}", ts.display()),
+                "--repo",
+                &format!("old={}", old.display()),
+                "--arch",
+                arch,
+                "--json",
+                "--setopt",
+                &format!("ts.priority={ts_priority}"),
+                "--setopt",
+                &format!("ts.cost={ts_cost}"),
+                "--setopt",
+                &format!("old.priority={old_priority}"),
+                "--setopt",
+                &format!("old.cost={old_cost}"),
+            ]);
+            run.assert_ok();
+            let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+            let got: std::collections::BTreeSet<String> = report["packages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}@{}",
+                        p["nevra"].as_str().unwrap(),
+                        p["repo"].as_str().unwrap()
+                    )
+                })
+                .collect();
+            assert_eq!(
+                &got, want,
+                "{arch}, ts priority {ts_priority} cost {ts_cost}, old priority {old_priority} cost {old_cost}"
+            );
+            chosen.extend(got);
+        }
+        // The cases are the ones meant: each repository wins somewhere.
+        for what in ["ts-libfoo-1.0", "ts-libfoo-2.0", "@old", "@ts"] {
+            assert!(
+                chosen.iter().any(|c| c.contains(what)),
+                "{arch}: no case chose {what}: {chosen:?}"
+            );
+        }
+    }
+}
+
+// ------------------------------------------------------ resolve --json, -v
+
+/// `resolve --json`: the set dnf installs, each package with a location
+/// and checksum that `sha256sum` confirms, and an install order that is the
+/// same set; an unsolvable request gives exit 1 and problems whose causes
+/// carry dnf's words, with kind and dependency as data; `-v` adds the proof.
+#[test]
+fn resolve_json_and_verbose_carry_what_dnf_says() {
+    let t = "resolve_json_and_verbose_carry_what_dnf_says";
+    let d = need!(t, support::distro());
+    need!(t, support::tools(&["sha256sum"]));
+    for arch in ARCHES {
+        let repo = d.repo(arch);
+        let repo_arg = format!("ts={}", repo.display());
+        let want = need!(t, dnf_installs(d, arch, true, &["ts-app"]));
+        let run = support::rootsmith(&[
+            "resolve", "ts-app", "--repo", &repo_arg, "--arch", arch, "--json",
+        ]);
+        run.assert_ok();
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(report["arch"], arch);
+        let packages = report["packages"].as_array().unwrap();
+        let nevras: Vec<String> = packages
+            .iter()
+            .map(|p| p["nevra"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(nevras, want, "{arch}: --json packages against dnf");
+        let mut order: Vec<String> = report["install_order"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_string())
+            .collect();
+        order.sort();
+        assert_eq!(order, want, "{arch}: install_order is the same set");
+        for p in packages {
+            let (algo, hex) = p["checksum"].as_str().unwrap().split_once(':').unwrap();
+            assert_eq!(algo, "sha256");
+            assert_eq!(p["repo"], "ts");
+            let file = repo.join(p["location"].as_str().unwrap());
+            let out = std::process::Command::new("sha256sum")
+                .arg(&file)
+                .output()
+                .unwrap();
+            let sum = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(
+                sum.split_whitespace().next(),
+                Some(hex),
+                "{}",
+                file.display()
+            );
+        }
+
+        // The refusal, as data.
+        let dnf = need!(
+            t,
+            dnf_answers(
+                &[("ts", repo.as_path())],
+                arch,
+                &[DnfRequest::new(&["ts-broken"], true)]
+            )
+        );
+        let DnfAnswer::Fails { problems, .. } = &dnf[0] else {
+            panic!("{arch}: dnf installs ts-broken: {dnf:?}");
+        };
+        let dnf_words: Vec<String> = problems
+            .iter()
+            .flatten()
+            .filter_map(|l| dnf_cause(l))
+            .flat_map(|c| c.words().iter().map(|w| w.to_string()).collect::<Vec<_>>())
+            .collect();
+        assert!(!dnf_words.is_empty(), "{arch}: no cause in {problems:?}");
+        let run = support::rootsmith(&[
+            "resolve",
+            "ts-broken",
+            "--repo",
+            &repo_arg,
+            "--arch",
+            arch,
+            "--json",
+        ]);
+        assert_eq!(run.status.code(), Some(1), "{}", run.describe());
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let causes = report["problems"][0]["causes"].as_array().unwrap();
+        let cause = &causes[0];
+        assert_eq!(cause["kind"], "nothing-provides", "{report:#}");
+        for w in &dnf_words {
+            let in_data = cause["message"].as_str().unwrap().contains(w.as_str())
+                || cause["dependency"]
+                    .as_str()
+                    .is_some_and(|d| d.contains(w.as_str()))
+                || cause["packages"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p == w.as_str());
+            assert!(in_data, "{arch}: dnf's {w:?} is not in {cause:#}");
+        }
+        let verbose = support::rootsmith(&[
+            "resolve",
+            "ts-broken",
+            "--repo",
+            &repo_arg,
+            "--arch",
+            arch,
+            "-v",
+        ]);
+        assert_eq!(verbose.status.code(), Some(1), "{}", verbose.describe());
+        assert!(verbose.stderr.contains("proof:"), "{}", verbose.describe());
+        for w in &dnf_words {
+            assert!(
+                verbose.stderr.contains(w.as_str()),
+                "{arch}: -v lacks {w:?}: {}",
+                verbose.describe()
+            );
         }
     }
 }

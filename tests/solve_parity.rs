@@ -75,9 +75,7 @@ fn libsolv(
 
 /// libsolv's install set for one request, which must be solvable.
 fn libsolv_one(f: &FixturePool, names: &[String], weak: bool) -> BTreeSet<String> {
-    let r = libsolv(f, &[names.to_vec()], weak, &[])
-        .pop()
-        .unwrap();
+    let r = libsolv(f, &[names.to_vec()], weak, &[]).pop().unwrap();
     assert!(
         r.problems.is_empty(),
         "libsolv found problems: {:?}",

@@ -19,7 +19,7 @@ use crate::fetch::{fetch, FetchError};
 use crate::image::{write_archive, Archive, Format, ImageConfig, ImageError};
 use crate::plan::{plan, PlanError, Task};
 use crate::publish::{publish_image, staging_dir, PublishError};
-use crate::repo::{load_pool, PkgId, Pool, RepoError, RepoSource};
+use crate::repo::{load_pool, PkgId, Pool, RepoError, RepoSetting, RepoSource};
 use crate::rootfs::{apply_owners, install_package, rpm_dbpath, RootfsError, Spool, Tree};
 use crate::rpm::ArchPolicy;
 use crate::rpmdb::{write_rpmdb, InstalledPackage, RpmdbError};
@@ -148,22 +148,66 @@ pub fn resolve(
 #[derive(Clone, Debug, Serialize)]
 pub struct ResolveReport {
     pub arch: String,
-    /// `name-[epoch:]version-release.arch`, sorted.
-    pub packages: Vec<String>,
-    /// The same packages in the order rpm installs them.
+    /// Sorted by NEVRA.
+    pub packages: Vec<ResolvedPackage>,
+    /// The same packages (`name-[epoch:]version-release.arch`) in the
+    /// order rpm installs them.
     pub install_order: Vec<String>,
     pub notes: Vec<String>,
 }
 
+/// One package of a resolved set, with where it comes from: enough to
+/// fetch and verify it again.
+#[derive(Clone, Debug, Serialize)]
+pub struct ResolvedPackage {
+    /// `name-[epoch:]version-release.arch`, epoch only when not 0.
+    pub nevra: String,
+    pub name: String,
+    pub epoch: u32,
+    pub version: String,
+    pub release: String,
+    pub arch: String,
+    /// The repository it was chosen from.
+    pub repo: String,
+    /// Path of the .rpm relative to that repository.
+    pub location: String,
+    /// `algorithm:hex`, as primary.xml gives it.
+    pub checksum: String,
+}
+
+impl ResolvedPackage {
+    fn new(pool: &Pool, id: PkgId) -> ResolvedPackage {
+        let p = pool.get(id);
+        ResolvedPackage {
+            nevra: p.nevra(),
+            name: p.name.clone(),
+            epoch: p.evr.epoch,
+            version: p.evr.version.clone(),
+            release: p.evr.release.clone().unwrap_or_default(),
+            arch: p.arch.clone(),
+            repo: pool.repo_of(id).map(|r| r.name.clone()).unwrap_or_default(),
+            location: p.location.clone(),
+            checksum: format!("{}:{}", p.checksum.0, p.checksum.1),
+        }
+    }
+}
+
 impl ResolveReport {
     pub fn new(pool: &Pool, transaction: &Transaction) -> ResolveReport {
-        let nevras = |ids: &[PkgId]| ids.iter().map(|&id| pool.get(id).nevra()).collect();
-        let mut packages: Vec<String> = nevras(&transaction.packages);
-        packages.sort();
+        let mut packages: Vec<ResolvedPackage> = transaction
+            .packages
+            .iter()
+            .map(|&id| ResolvedPackage::new(pool, id))
+            .collect();
+        packages.sort_by(|a, b| a.nevra.cmp(&b.nevra));
         ResolveReport {
             arch: pool.arch_policy().target().to_string(),
             packages,
-            install_order: nevras(&transaction.install_order(pool)),
+            install_order: transaction
+                .install_order(pool)
+                .iter()
+                .map(|&id| pool.get(id).nevra())
+                .collect(),
             notes: transaction.notes.clone(),
         }
     }
@@ -424,12 +468,13 @@ fn build_and_publish(
 pub fn pool_for(
     kickstart: Option<&Kickstart>,
     repos: &[RepoSource],
+    settings: &[RepoSetting],
     selection: &Selection,
     arch: &str,
     releasever: &str,
 ) -> Result<Pool, EngineError> {
     let policy = selection.arch_policy(arch)?;
-    let sources = match (repos.is_empty(), kickstart) {
+    let mut sources = match (repos.is_empty(), kickstart) {
         (false, _) => repos.to_vec(),
         (true, Some(ks)) => crate::plan::kickstart_repos(&ks.repos, arch, releasever),
         (true, None) => Vec::new(),
@@ -439,5 +484,6 @@ pub fn pool_for(
             "no repository given: use --repo NAME=URL_OR_PATH or kickstart repo lines".into(),
         ));
     }
+    RepoSetting::apply(settings, &mut sources).map_err(EngineError::Selection)?;
     Ok(load_pool(&sources, &policy)?)
 }

@@ -119,6 +119,74 @@ impl RepoSource {
     }
 }
 
+/// A repository setting given on the command line as dnf's
+/// `--setopt=NAME.priority=N` / `NAME.cost=N`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RepoSetting {
+    pub repo: String,
+    pub key: RepoKey,
+    pub value: i32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RepoKey {
+    Priority,
+    Cost,
+}
+
+impl std::str::FromStr for RepoSetting {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<RepoSetting, String> {
+        let (lhs, value) = s
+            .split_once('=')
+            .ok_or_else(|| format!("{s:?} is not REPO.priority=N or REPO.cost=N"))?;
+        let (repo, key) = lhs
+            .rsplit_once('.')
+            .filter(|(repo, _)| !repo.is_empty())
+            .ok_or_else(|| format!("{s:?} is not REPO.priority=N or REPO.cost=N"))?;
+        let key = match key {
+            "priority" => RepoKey::Priority,
+            "cost" => RepoKey::Cost,
+            other => {
+                return Err(format!(
+                    "{s:?}: unknown repository option {other:?} (priority and cost are supported)"
+                ))
+            }
+        };
+        let value = value
+            .parse()
+            .map_err(|_| format!("{s:?}: {value:?} is not an integer"))?;
+        Ok(RepoSetting {
+            repo: repo.to_string(),
+            key,
+            value,
+        })
+    }
+}
+
+impl RepoSetting {
+    /// Apply settings to the sources they name; a setting for a
+    /// repository that is not there is an error.
+    pub fn apply(settings: &[RepoSetting], sources: &mut [RepoSource]) -> Result<(), String> {
+        for setting in settings {
+            let Some(source) = sources.iter_mut().find(|s| s.name == setting.repo) else {
+                let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+                return Err(format!(
+                    "--setopt for repository {:?}, which is not enabled (enabled: {})",
+                    setting.repo,
+                    names.join(", ")
+                ));
+            };
+            match setting.key {
+                RepoKey::Priority => source.priority = setting.value,
+                RepoKey::Cost => source.cost = setting.value,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Metadata of one repository, read and verified.
 pub struct LoadedRepo {
     pub info: RepoInfo,

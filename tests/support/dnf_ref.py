@@ -2,11 +2,12 @@
 `dnf install`) for rootsmith's resolver tests.
 
 Reads a JSON job on stdin:
-  {"repos": [[name, dir]...], "arch": "x86_64", "workdir": dir,
+  {"repos": [[name, dir] or [name, dir, priority, cost]...], "with_repo": bool,
+   "arch": "x86_64", "workdir": dir,
    "requests": [{"specs": [spec...], "exclude": [pattern...],
                  "ks_exclude": [name...], "weak": bool}...]}
 and prints one result per request:
-  [{"packages": [nevra...]} | {"error": text, "problems": [[line...]...],
+  [{"packages": [nevra or nevra@repo...]} | {"error": text, "problems": [[line...]...],
                                 "no_match": [spec...]}...]
 
 Each request is what `dnf install SPEC...` does with an empty installroot:
@@ -51,9 +52,10 @@ conf.substitutions["basearch"] = dnf.rpm.basearch(arch)
 conf.substitutions["releasever"] = "1"
 for d in (conf.installroot, conf.cachedir, conf.logdir):
     os.makedirs(d, exist_ok=True)
-for name, path in job["repos"]:
+for name, path, *weights in job["repos"]:
+    options = dict(zip(("priority", "cost"), weights))
     base.repos.add_new_repo(name, conf, baseurl=["file://" + os.path.abspath(path)],
-                            module_hotfixes=True)
+                            module_hotfixes=True, **options)
 base.fill_sack(load_system_repo=False)
 base.read_comps(arch_filter=True)
 
@@ -79,7 +81,8 @@ def run(req):
         base.resolve()
     except dnf.exceptions.DepsolveError as e:
         return {"error": str(e), "problems": base._goal.problem_rules(), "no_match": []}
-    return {"packages": sorted(str(p) for p in base.transaction.install_set)}
+    label = (lambda p: "%s@%s" % (p, p.reponame)) if job.get("with_repo") else str
+    return {"packages": sorted(label(p) for p in base.transaction.install_set)}
 
 
 json.dump([run(r) for r in job["requests"]], sys.stdout)

@@ -83,10 +83,39 @@ pub fn dnf_answers(
     arch: &str,
     requests: &[DnfRequest],
 ) -> Result<Vec<DnfAnswer>, Skip> {
+    let repos: Vec<serde_json::Value> = repos
+        .iter()
+        .map(|(n, p)| serde_json::json!([n, p]))
+        .collect();
+    dnf_job(repos, false, arch, requests)
+}
+
+/// The same on repositories with dnf's `priority` and `cost`
+/// (`(id, dir, priority, cost)`); each package of an install set is
+/// `nevra@repository`.
+pub fn dnf_answers_by_repo(
+    repos: &[(&str, &Path, i32, i32)],
+    arch: &str,
+    requests: &[DnfRequest],
+) -> Result<Vec<DnfAnswer>, Skip> {
+    let repos: Vec<serde_json::Value> = repos
+        .iter()
+        .map(|(n, p, priority, cost)| serde_json::json!([n, p, priority, cost]))
+        .collect();
+    dnf_job(repos, true, arch, requests)
+}
+
+fn dnf_job(
+    repos: Vec<serde_json::Value>,
+    with_repo: bool,
+    arch: &str,
+    requests: &[DnfRequest],
+) -> Result<Vec<DnfAnswer>, Skip> {
     dnf_python()?;
     let work = super::tempdir();
     let job = serde_json::json!({
-        "repos": repos.iter().map(|(n, p)| serde_json::json!([n, p])).collect::<Vec<_>>(),
+        "repos": repos,
+        "with_repo": with_repo,
         "arch": arch,
         "workdir": work.path(),
         "requests": requests.iter().map(|r| serde_json::json!({
