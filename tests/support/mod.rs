@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 pub mod fixtures;
+pub mod synth;
 
 pub const ARCHES: [&str; 2] = ["x86_64", "aarch64"];
 
