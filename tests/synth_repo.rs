@@ -360,15 +360,3 @@ fn createrepo_c_reads_every_entry() {
         "createrepo_c reads what the generator wrote"
     );
 }
-
-#[test]
-#[ignore]
-fn scratch_generate_full() {
-    let dir = std::path::Path::new("/tmp/synth/gen-full");
-    let _ = std::fs::remove_dir_all(dir);
-    let r = synth::generate(dir, Scale::Full).unwrap();
-    eprintln!(
-        "{} packages, {} names, {} noarch, {:.1}s, files {:?}",
-        r.packages, r.names, r.noarch, r.generate_seconds, r.files
-    );
-}

@@ -24,7 +24,9 @@
 //!   (`/bin/sh`, `/usr/bin/python3`, `/usr/bin/perl`), rich (`or`, `if`,
 //!   `if else`, `unless`, `with`, nested), Requires(pre), weak (Recommends,
 //!   Suggests, Supplements in langpack style, Enhances), Conflicts, Obsoletes
-//!   of renamed packages, virtual provides with several providers, cycles.
+//!   of renamed packages, virtual provides with several providers, cycles,
+//!   and `rpmlib()` requires on a few packages (createrepo_c drops those;
+//!   other producers keep them, and consumers must ignore them).
 //! - a few deliberately broken packages ([`SynthRepo::broken`]): missing
 //!   dependencies and unsatisfiable conflicts.
 
@@ -51,7 +53,7 @@ const DIST: &str = "fc44";
 const BASE_TIER: &str = include_str!("synth_base.txt");
 const THIS_FILE: &str = include_str!("synth.rs");
 /// Multiplier of the generated file counts (see `all_files`).
-const FILES_FACTOR: u32 = 3;
+const FILES_FACTOR: u32 = 7;
 
 // ---------------------------------------------------------------- scale
 
@@ -60,7 +62,8 @@ const FILES_FACTOR: u32 = 3;
 pub enum Scale {
     /// About 3,000 packages: for tests.
     Small,
-    /// About 62,000 packages and 100 MB of primary.xml: Fedora Everything's size.
+    /// About 60,500 packages: 118 MB of primary.xml and 360 MB of
+    /// filelists.xml uncompressed, Fedora Everything's order of size.
     Full,
 }
 
@@ -75,7 +78,7 @@ impl Scale {
     pub fn target_packages(self) -> usize {
         match self {
             Scale::Small => 3_000,
-            Scale::Full => 62_000,
+            Scale::Full => 60_500,
         }
     }
     fn broken(self) -> usize {
@@ -382,7 +385,7 @@ impl Rng {
     /// A small count with a long tail: `lo` plus a geometric-ish extra.
     fn count(&mut self, lo: usize, typical: usize, max: usize) -> usize {
         let mut n = lo + self.below(typical.max(1) + 1);
-        while n < max && self.pm(180) {
+        while n < max && self.pm(220) {
             n += 1 + self.below(typical.max(1) + 1);
         }
         n.min(max)
@@ -1005,6 +1008,8 @@ struct Gen {
     roles: BTreeMap<&'static str, Vec<String>>,
     /// Names with more than one build.
     multiversion: Vec<String>,
+    /// Package index of a newest build -> version of its oldest build.
+    oldest: HashMap<usize, String>,
 }
 
 fn capitalize(w: &str) -> String {
@@ -1042,6 +1047,7 @@ impl Gen {
             mingw: Vec::new(),
             roles: BTreeMap::new(),
             multiversion: Vec::new(),
+            oldest: HashMap::new(),
         }
     }
 
@@ -1137,7 +1143,7 @@ impl Gen {
                 src.split('-').next().unwrap_or(src),
                 src
             ),
-            license: *self.rng.pick(&[
+            license: self.rng.pick::<&str>(&[
                 "MIT",
                 "GPL-2.0-or-later",
                 "LGPL-2.1-or-later",
@@ -1173,7 +1179,7 @@ impl Gen {
             "It follows the XDG base directory specification.",
         ];
         let a = *self.rng.pick(LINES);
-        if self.rng.pm(500) {
+        if self.rng.pm(150) {
             let b = *self.rng.pick(LINES);
             format!("The {name} package provides {what}.\n{a}\n{b}")
         } else {
@@ -1264,6 +1270,14 @@ impl Gen {
             let i = self.rng.skewed(self.tools.len() - BASE_TOOLS.len());
             self.tools[BASE_TOOLS.len() + i].clone()
         }
+    }
+
+    /// The version of the oldest build of package `pkg` (newest `ver`).
+    fn oldest(&self, pkg: usize, ver: &str) -> String {
+        self.oldest
+            .get(&pkg)
+            .cloned()
+            .unwrap_or_else(|| ver.to_string())
     }
 
     fn pick_cap(list: &[Cap], rng: &mut Rng) -> Option<Cap> {
@@ -1716,12 +1730,8 @@ impl Gen {
                 });
                 self.add(m);
             }
-            self.add_role("langpacks", &format!("langpacks-{lang}"));
+            self.role("langpacks", &format!("langpacks-{lang}"));
         }
-    }
-
-    fn add_role(&mut self, role: &'static str, name: &str) {
-        self.role(role, name)
     }
 }
 
@@ -1781,9 +1791,11 @@ fn next_major(ver: &str) -> String {
 
 /// A dependency on capability `c` in one of the styles packagers write:
 /// plain, `>=` a lower version, or a `with` range below the next major.
-fn cap_dep(rng: &mut Rng, c: &Cap, plain: u64, ge: u64, tilde: bool) -> Dep {
+/// `min` is the version of the capability's oldest build: lower bounds stay
+/// below it, so every build of it satisfies them.
+fn cap_dep(rng: &mut Rng, c: &Cap, min: &str, plain: u64, ge: u64, tilde: bool) -> Dep {
     let r = rng.next() % 1000;
-    let lower = lower_ver(&c.ver).unwrap_or_else(|| c.ver.clone());
+    let lower = lower_ver(min).unwrap_or_else(|| min.to_string());
     if r < plain {
         Dep::name(c.name.clone())
     } else if r < plain + ge {
@@ -1921,8 +1933,11 @@ impl Gen {
             0..=34 => format!("({a} or {b})"),
             35..=59 => format!("({a} if {c})"),
             60..=71 => format!("({a} if {c} else {b})"),
-            72..=81 => format!("({a} unless {c})"),
-            82..=85 => format!("({a} unless {c} else {b})"),
+            // libsolv reads `(a unless c)` in Requires as "a and not c": a
+            // plain `unless` on a random condition would make whole
+            // dependency trees uninstallable. Plain `unless` is made by
+            // `capp` against its own `-minimal` variant; here it has an else.
+            72..=85 => format!("({a} unless {c} else {b})"),
             86..=93 => format!("(({a} or {b}) if {c})"),
             94..=97 => {
                 let d = self.pick_tool();
@@ -1939,7 +1954,7 @@ impl Gen {
     /// Older builds of the source whose packages are `first..`: the same
     /// packages at a lower version, every `%evr` pin moved along.
     fn maybe_older(&mut self, first: usize) {
-        if !self.rng.pm(25) || first >= self.pkgs.len() {
+        if !self.rng.pm(10) || first >= self.pkgs.len() {
             return;
         }
         let builds = if self.rng.pm(300) { 2 } else { 1 };
@@ -1951,13 +1966,23 @@ impl Gen {
             if evr_cmp(&old, &new) != Ordering::Less {
                 return;
             }
-            let clones: Vec<Pkg> = self.pkgs[first..]
+            let newest: Vec<usize> = (first..self.pkgs.len())
+                .filter(|&i| self.pkgs[i].evr == new)
+                .collect();
+            for &i in &newest {
+                self.oldest.insert(i, old.ver.clone());
+            }
+            let clones: Vec<Pkg> = newest.iter().map(|&i| self.pkgs[i].clone()).collect();
+            // Only the build's own capabilities move to the old version.
+            let own: HashSet<String> = clones
                 .iter()
-                .filter(|p| p.evr == new)
-                .cloned()
+                .flat_map(|p| p.provides.iter().map(|d| d.name.clone()))
                 .collect();
             for mut p in clones {
                 let retarget = |d: &mut Dep| {
+                    if !own.contains(&d.name) {
+                        return;
+                    }
                     if let Some((_, e)) = &mut d.op {
                         if *e == new {
                             *e = old.clone();
@@ -2018,7 +2043,7 @@ impl Gen {
                 sonames.push(so);
             }
         }
-        let symver = self.rng.pm(300).then(|| {
+        let symver = self.rng.pm(500).then(|| {
             format!(
                 "lib{w}.so.{major}({}_{}.{})(64bit)",
                 w.to_ascii_uppercase(),
@@ -2049,7 +2074,7 @@ impl Gen {
             lib.provides.push(Dep::name(sv.clone()));
         }
         self.elf(&mut lib, cxx);
-        let k = self.rng.count(1, 4, 16);
+        let k = self.rng.count(2, 6, 30);
         let deps = self.link(&mut lib, k);
         if has_common {
             lib.req(Dep::with(format!("{w}-common"), Op::Eq, evr.clone()));
@@ -2057,10 +2082,10 @@ impl Gen {
         if self.rng.pm(200) {
             self.locale_bulk(&mut lib, &w);
         }
-        if self.rng.pm(90) {
+        if self.rng.pm(200) {
             self.conflict_guard(&mut lib, &deps);
         }
-        if self.rng.pm(170) {
+        if self.rng.pm(300) {
             self.rename(&mut lib);
         }
         self.doc_bulk(&mut lib, 0, 4);
@@ -2130,7 +2155,7 @@ impl Gen {
             if cxx && self.rng.pm(300) {
                 d.req_s("libstdc++-devel");
             }
-            if self.rng.pm(100) {
+            if self.rng.pm(200) {
                 self.rename(&mut d);
             }
             d.files.push(format!("/usr/lib64/lib{w}.so"));
@@ -2184,7 +2209,7 @@ impl Gen {
             self.role("tools", &toolsname);
             self.add(t);
         }
-        if self.rng.pm(250) {
+        if self.rng.pm(160) {
             let mut d = self.new_pkg(
                 &format!("{src}-doc"),
                 true,
@@ -2198,7 +2223,7 @@ impl Gen {
                 exts: &["html", "png", "css", "js"],
                 count: n,
             });
-            if self.rng.pm(300) {
+            if self.rng.pm(500) {
                 d.req(lib_pin.clone());
             }
             self.add(d);
@@ -2366,7 +2391,7 @@ impl Gen {
         let mut p = self.new_pkg(&w, false, &w, &evr, &what);
         p.url = format!("https://{w}.io/");
         self.elf(&mut p, cxx);
-        let k = self.rng.count(2, 7, 40);
+        let k = self.rng.count(3, 9, 50);
         let deps = self.link(&mut p, k);
         if gui {
             let toolkit: &[&str] = match self.rng.below(100) {
@@ -2455,9 +2480,18 @@ impl Gen {
             }
             self.role("services", &w);
         } else {
-            let n = self.rng.range(1, 4);
-            for s in ["", "-cli", "ctl", "-gui", "-helper"].iter().take(n) {
+            let n = self.rng.range(1, 6);
+            for s in ["", "-cli", "ctl", "-gui", "-helper", "-daemon"]
+                .iter()
+                .take(n)
+            {
                 p.files.push(format!("/usr/bin/{w}{s}"));
+            }
+            if self.rng.pm(250) {
+                p.files.push(format!("/etc/{w}/{w}.conf"));
+                if self.rng.pm(400) {
+                    p.files.push(format!("/etc/{w}/{w}.d/default.conf"));
+                }
             }
             self.role("apps", &w);
         }
@@ -2489,7 +2523,7 @@ impl Gen {
         if self.rng.pm(110) {
             self.rich(&mut p);
         }
-        if self.rng.pm(220) {
+        if self.rng.pm(300) {
             for _ in 0..self.rng.range(1, 3) {
                 let t = self.pick_tool();
                 if t != w {
@@ -2501,10 +2535,10 @@ impl Gen {
             let t = self.pick_tool();
             p.suggests.push(Dep::name(t));
         }
-        if self.rng.pm(120) {
+        if self.rng.pm(200) {
             self.conflict_guard(&mut p, &deps);
         }
-        if self.rng.pm(170) {
+        if self.rng.pm(300) {
             self.rename(&mut p);
         }
         if self.rng.pm(200) {
@@ -2513,6 +2547,24 @@ impl Gen {
         Gen::man_pages(&mut p);
         self.doc_bulk(&mut p, 0, 6);
 
+        // `(tool unless foo-minimal)`: foo-minimal conflicts with foo, so
+        // nothing that installs foo can have it.
+        let mut minimal = None;
+        if self.rng.pm(20) && self.fresh_name(&format!("{w}-minimal")) {
+            let name = format!("{w}-minimal");
+            let t = self.pick_tool();
+            if t != w {
+                p.req(Dep::name(format!("({t} unless {name})")));
+                let mut m =
+                    self.new_pkg(&name, false, &w, &evr, &format!("a minimal build of {w}"));
+                self.elf(&mut m, cxx);
+                let k = self.rng.range(1, 3);
+                self.link(&mut m, k);
+                m.conflicts.push(Dep::name(w.clone()));
+                m.files.push(format!("/usr/libexec/{w}/{w}-minimal"));
+                minimal = Some(m);
+            }
+        }
         if service && self.rng.pm(300) {
             let name = format!("{w}-selinux");
             p.req(Dep::name(format!("({name} if selinux-policy-targeted)")));
@@ -2551,7 +2603,10 @@ impl Gen {
             self.add(l);
         }
         let main = self.add(p);
-        if self.rng.pm(150) {
+        if let Some(m) = minimal {
+            self.add(m);
+        }
+        if self.rng.pm(100) {
             let mut d = self.new_pkg(
                 &format!("{w}-doc"),
                 true,
@@ -2570,8 +2625,8 @@ impl Gen {
             }
             self.add(d);
         }
-        if self.rng.pm(if gui { 110 } else { 25 }) {
-            let n = self.rng.range(6, 25);
+        if self.rng.pm(if gui { 40 } else { 6 }) {
+            let n = self.rng.range(5, 20);
             for lang in LANGS.iter().take(n) {
                 let mut l = self.new_pkg(
                     &format!("{w}-langpack-{lang}"),
@@ -2602,7 +2657,7 @@ impl Gen {
                 self.elf(&mut pl, cxx);
                 let k = self.rng.below(3);
                 self.link(&mut pl, k);
-                if self.rng.pm(500) {
+                if self.rng.pm(150) {
                     pl.enhances.push(Dep::name(w.clone()));
                 }
                 pl.files.push(format!("/usr/lib64/{w}/plugins/{part}.so"));
@@ -2694,7 +2749,7 @@ impl Gen {
             self.link(&mut p, k);
         }
         let k = self.rng.count(1, 5, 30);
-        if self.rng.pm(80) {
+        if self.rng.pm(120) {
             if let Some(c) = Gen::pick_cap(&self.pys, &mut self.rng) {
                 p.recommends.push(Dep::name(c.name));
             }
@@ -2702,7 +2757,8 @@ impl Gen {
         for _ in 0..k {
             if let Some(c) = Gen::pick_cap(&self.pys, &mut self.rng) {
                 if c.pkg < self.pkgs.len() && self.pkgs[c.pkg].name != name {
-                    let d = cap_dep(&mut self.rng, &c, 550, 250, false);
+                    let min = self.oldest(c.pkg, &c.ver);
+                    let d = cap_dep(&mut self.rng, &c, &min, 550, 250, false);
                     p.req(d);
                 }
             }
@@ -2711,8 +2767,23 @@ impl Gen {
             p.files.push(format!("/usr/bin/{w}"));
             p.req_s("/usr/bin/python3");
         }
-        if self.rng.pm(150) {
+        if self.rng.pm(300) {
             self.rename(&mut p);
+        }
+        if self.rng.pm(60) {
+            if let Some(c) = Gen::pick_cap(&self.pys, &mut self.rng) {
+                if let Some(low) = lower_ver(&c.ver) {
+                    p.conflicts.push(Dep::with(
+                        c.name.clone(),
+                        Op::Lt,
+                        Evr {
+                            epoch: 0,
+                            ver: low,
+                            rel: None,
+                        },
+                    ));
+                }
+            }
         }
         let site = if ext {
             "/usr/lib64/python3.13/site-packages"
@@ -2767,7 +2838,7 @@ impl Gen {
             }
             self.add(x);
         }
-        if self.rng.pm(100) {
+        if self.rng.pm(60) {
             let mut d = self.new_pkg(
                 &format!("python-{w}-doc"),
                 true,
@@ -2904,15 +2975,17 @@ impl Gen {
             p.req_s("perl(warnings)");
         }
         for _ in 0..self.rng.range(2, 8) {
-            p.req_s(*self.rng.pick(PERL_CORE));
+            let m = self.rng.pick(PERL_CORE);
+            p.req_s(m);
         }
-        if self.rng.pm(120) {
+        if self.rng.pm(250) {
             self.rename(&mut p);
         }
         for _ in 0..self.rng.count(0, 4, 25) {
             if let Some(c) = Gen::pick_cap(&self.perls, &mut self.rng) {
                 if self.pkgs[c.pkg].name != name {
-                    let d = cap_dep(&mut self.rng, &c, 700, 300, false);
+                    let min = self.oldest(c.pkg, &c.ver);
+                    let d = cap_dep(&mut self.rng, &c, &min, 700, 300, false);
                     p.req(d);
                 }
             }
@@ -3070,6 +3143,18 @@ impl Gen {
                 Op::Eq,
                 v.clone(),
             ));
+            // Go binaries vendor their dependencies.
+            for _ in 0..self.rng.count(5, 25, 200) {
+                if let Some(c) = Gen::pick_cap(&self.gos, &mut self.rng) {
+                    let v = Evr {
+                        epoch: 0,
+                        ver: c.ver,
+                        rel: None,
+                    };
+                    bin.provides
+                        .push(Dep::with(format!("bundled({})", c.name), Op::Eq, v));
+                }
+            }
             self.tools.push(b.clone());
             self.role("apps", &b);
             self.add(bin);
@@ -3103,7 +3188,7 @@ impl Gen {
             if self.crates.is_empty() {
                 break;
             }
-            let (dep, _) = self.crates[self.rng.skewed(self.crates.len())].clone();
+            let (dep, idx) = self.crates[self.rng.skewed(self.crates.len())].clone();
             if dep.name == c {
                 continue;
             }
@@ -3117,9 +3202,10 @@ impl Gen {
             let cap = Cap {
                 name: format!("crate({}{feature})", dep.name),
                 ver: dep.ver.clone(),
-                pkg: 0,
+                pkg: idx,
             };
-            let d = cap_dep(&mut self.rng, &cap, 0, 150, true);
+            let min = self.oldest(idx, &dep.ver);
+            let d = cap_dep(&mut self.rng, &cap, &min, 0, 150, true);
             p.req(d);
         }
         let n = self.rng.count(3, 20, 600) as u32;
@@ -3150,14 +3236,15 @@ impl Gen {
                     fp.req(Dep::with(format!("crate({c}/{g})"), Op::Eq, v.clone()));
                 }
             } else if self.rng.pm(400) && !self.crates.is_empty() {
-                let (dep, _) = self.crates[self.rng.skewed(self.crates.len())].clone();
+                let (dep, idx) = self.crates[self.rng.skewed(self.crates.len())].clone();
                 if dep.name != c {
                     let cap = Cap {
                         name: format!("crate({}/default)", dep.name),
                         ver: dep.ver.clone(),
-                        pkg: 0,
+                        pkg: idx,
                     };
-                    let d = cap_dep(&mut self.rng, &cap, 0, 0, true);
+                    let min = self.oldest(idx, &dep.ver);
+                    let d = cap_dep(&mut self.rng, &cap, &min, 0, 0, true);
                     fp.req(d);
                 }
             }
@@ -3268,6 +3355,20 @@ impl Gen {
                         rel: None,
                     },
                 ));
+                // Rust binaries vendor their dependencies.
+                for _ in 0..self.rng.count(5, 30, 250) {
+                    let (dep, _) = self.crates[self.rng.below(self.crates.len())].clone();
+                    let v = Evr {
+                        epoch: 0,
+                        ver: dep.ver,
+                        rel: None,
+                    };
+                    p.provides.push(Dep::with(
+                        format!("bundled(crate({}))", dep.name),
+                        Op::Eq,
+                        v,
+                    ));
+                }
                 self.tools.push(bin.clone());
                 self.role("apps", &bin);
                 self.add(p);
@@ -3298,7 +3399,7 @@ impl Gen {
         p.provides
             .push(Dep::with(format!("tex-{w}"), Op::Eq, evr.clone()));
         let mut caps = vec![format!("tex({w}.sty)")];
-        for _ in 0..self.rng.below(4) {
+        for _ in 0..self.rng.count(0, 5, 200) {
             let ext = *self.rng.pick(&["sty", "cls", "tex", "def"]);
             let cap = format!("tex({w}-{}.{ext})", self.part());
             if !caps.contains(&cap) {
@@ -3499,11 +3600,7 @@ impl Gen {
             p.req_s(h);
         }
         match eco {
-            "ruby" => {
-                if self.rng.pm(600) {
-                    p.req_s("ruby(release)");
-                }
-            }
+            "ruby" if self.rng.pm(600) => p.req_s("ruby(release)"),
             "java" => {
                 p.provides.push(Dep::with(
                     format!("{}:pom:)", cap.trim_end_matches(')')),
@@ -3526,7 +3623,7 @@ impl Gen {
                     p.req_s("php-cli");
                 }
                 for _ in 0..self.rng.below(3) {
-                    p.req_s(*self.rng.pick(&[
+                    p.req_s(self.rng.pick::<&str>(&[
                         "php-mbstring",
                         "php-json",
                         "php-xml",
@@ -3567,7 +3664,8 @@ impl Gen {
             let d = if eco == "java" {
                 Dep::name(c.name)
             } else {
-                cap_dep(&mut self.rng, &c, 450, 350, false)
+                let min = self.oldest(c.pkg, &c.ver);
+                cap_dep(&mut self.rng, &c, &min, 450, 350, false)
             };
             p.req(d);
         }
@@ -3662,7 +3760,7 @@ impl Gen {
             "/usr/lib64/ghc-9.8.4/lib/x86_64-linux-ghc-9.8.4/{}",
             so.trim_end_matches("()(64bit)")
         ));
-        let i = self.add(p);
+        self.add(p);
         let mut d = self.new_pkg(
             &format!("{name}-devel"),
             false,
@@ -3686,7 +3784,6 @@ impl Gen {
         self.role("haskell", &format!("{name}-devel"));
         self.add(d);
         self.hss.push((so, format!("ghc-devel({id})")));
-        let _ = i;
         if self.rng.pm(700) {
             let mut doc = self.new_pkg(
                 &format!("{name}-doc"),
@@ -3732,8 +3829,8 @@ impl Gen {
 
 /// Ecosystem weights (per source package).
 const MIX: &[(&str, u32)] = &[
-    ("clib", 220),
-    ("capp", 230),
+    ("clib", 270),
+    ("capp", 270),
     ("service", 55),
     ("python", 115),
     ("perl", 75),
@@ -3886,41 +3983,63 @@ impl Gen {
         self.add(p);
     }
 
-    /// Two-package cycles: a dependency of a module on one of its dependents.
+    /// Local two-package cycles, as Perl and Python stacks have them: a
+    /// module B gets a requirement on a dependent A, when A is a noarch leaf
+    /// whose only generated-module dependency is B (so B's closure grows by
+    /// A alone). The base tier has its own cycles (glibc and glibc-common,
+    /// perl-Carp and perl-Exporter, mesa-libGL and libglvnd-glx, ...), and
+    /// backends require the application that requires them.
     fn cycles(&mut self) {
-        let mut provider: HashMap<String, usize> = HashMap::new();
+        let mut provider: HashMap<&str, usize> = HashMap::new();
         for c in self.pys.iter().chain(&self.perls) {
-            provider.entry(c.name.clone()).or_insert(c.pkg);
-        }
-        for lib in &self.libs {
-            provider.entry(lib.soname.clone()).or_insert(lib.pkg);
+            provider.entry(c.name.as_str()).or_insert(c.pkg);
         }
         let mut add: Vec<(usize, Dep)> = Vec::new();
-        for (i, p) in self.pkgs.iter().enumerate() {
+        for (a, p) in self.pkgs.iter().enumerate() {
+            if !p.noarch {
+                continue;
+            }
+            // The runtime's own capabilities, which every module needs anyway.
+            let runtime = |n: &str| {
+                n.starts_with("python(abi)")
+                    || n.starts_with("perl(:MODULE_COMPAT")
+                    || matches!(
+                        n,
+                        "perl(strict)" | "perl(warnings)" | "/usr/bin/perl" | "/usr/bin/python3"
+                    )
+                    || PERL_CORE.contains(&n)
+            };
+            let mut hits = Vec::new();
+            let mut other = false;
             for (d, _) in &p.requires {
-                let base = d
+                let name = d
                     .name
                     .trim_start_matches('(')
                     .split(' ')
                     .next()
                     .unwrap_or("");
-                if let Some(&j) = provider.get(base) {
-                    if j != i && self.pkgs[j].name != p.name && self.rng.pm(25) {
-                        let back = p.provides.iter().find(|q| {
-                            q.name.starts_with("python3.13dist(")
-                                || q.name.starts_with("perl(")
-                                || q.name.ends_with(".so.0()(64bit)")
-                                || q.name.contains(".so.")
-                        });
-                        if let Some(back) = back {
-                            add.push((j, Dep::name(back.name.clone())));
-                        }
-                    }
+                match provider.get(name) {
+                    Some(&b) => hits.push(b),
+                    None => other |= !runtime(name),
                 }
             }
+            let [b] = hits.as_slice() else { continue };
+            if other {
+                continue;
+            }
+            if *b == a || self.pkgs[*b].name == p.name || !self.rng.pm(150) {
+                continue;
+            }
+            let back = p
+                .provides
+                .iter()
+                .find(|q| q.name.starts_with("python3.13dist(") || q.name.starts_with("perl("));
+            if let Some(back) = back {
+                add.push((*b, Dep::name(back.name.clone())));
+            }
         }
-        for (j, d) in add {
-            self.pkgs[j].requires.push((d, false));
+        for (b, d) in add {
+            self.pkgs[b].requires.push((d, false));
         }
     }
 
@@ -4479,7 +4598,7 @@ fn all_files(p: &Pkg) -> Vec<(String, bool)> {
     let mut out: Vec<(String, bool)> = p.files.iter().map(|f| (f.clone(), false)).collect();
     // Fedora's ELF files come with /usr/lib/.build-id links.
     if !p.noarch {
-        let mut rng = Rng::new(p.seed ^ 0x6275_696c_6469_64);
+        let mut rng = Rng::new(p.seed ^ 0x0062_7569_6c64_6964);
         for f in &p.files {
             if f.starts_with("/usr/bin/")
                 || f.starts_with("/usr/sbin/")
