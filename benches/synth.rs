@@ -24,9 +24,11 @@ use rootsmith::solve::{solve, Request};
 
 #[path = "../tests/support/mod.rs"]
 mod support;
+#[path = "../tests/support/synth.rs"]
+mod synth;
 
 use support::fixtures::{python3_solv, run_python};
-use support::synth::{self, request_names, synth_repo, Scale, SynthRepo};
+use synth::{request_names, synth_repo, Scale, SynthRepo};
 
 const LIBSOLV_REF: &str = include_str!("../tests/support/libsolv_ref.py");
 /// Runs of each cold or whole-load measurement.

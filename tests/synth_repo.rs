@@ -4,6 +4,9 @@
 //! rootsmith's own loader.
 
 mod support;
+// Only the tests and benches that use the generator compile it.
+#[path = "support/synth.rs"]
+mod synth;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -12,7 +15,7 @@ use std::process::Command;
 
 use rootsmith::repo::{load_pool, RepoSource};
 use support::fixtures::{python3_solv, run_python};
-use support::synth::{self, request_names, synth_repo, Scale, SynthRepo};
+use synth::{request_names, synth_repo, Scale, SynthRepo};
 use support::{need_root, tools, Skip};
 
 const LIBSOLV_REF: &str = include_str!("support/libsolv_ref.py");

@@ -27,7 +27,6 @@ use sha2::{Digest, Sha256};
 
 pub mod dnf_ref;
 pub mod fixtures;
-pub mod synth;
 
 pub const ARCHES: [&str; 2] = ["x86_64", "aarch64"];
 

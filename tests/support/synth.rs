@@ -29,6 +29,8 @@
 //!   other producers keep them, and consumers must ignore them).
 //! - a few deliberately broken packages ([`SynthRepo::broken`]): missing
 //!   dependencies and unsatisfiable conflicts.
+// Each test or bench uses a part of the generator.
+#![allow(dead_code)]
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -41,7 +43,7 @@ use std::time::Instant;
 
 use sha2::{Digest, Sha256};
 
-use super::Skip;
+use crate::support::Skip;
 
 /// Bump when the output changes in a way the content hash would not show.
 pub const GENERATOR_VERSION: u32 = 1;
@@ -169,7 +171,7 @@ pub fn version() -> String {
     let mut h = Sha256::new();
     h.update(THIS_FILE.as_bytes());
     h.update(BASE_TIER.as_bytes());
-    format!("v{GENERATOR_VERSION}-{}", &super::hex(&h.finalize())[..10])
+    format!("v{GENERATOR_VERSION}-{}", &crate::support::hex(&h.finalize())[..10])
 }
 
 /// Where [`synth_repo`] keeps the generated repositories:
@@ -177,7 +179,7 @@ pub fn version() -> String {
 pub fn cache_root() -> PathBuf {
     match std::env::var_os("ROOTSMITH_SYNTH_DIR") {
         Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => super::manifest_dir().join("target/synth-repo"),
+        _ => crate::support::manifest_dir().join("target/synth-repo"),
     }
 }
 
@@ -838,8 +840,6 @@ struct Lib {
     symver: Option<String>,
     /// `pkgconfig(foo)` of its -devel package.
     pc: Option<String>,
-    /// The library's base name (for MinGW builds of it).
-    base: String,
     pkg: usize,
 }
 
@@ -1432,12 +1432,6 @@ impl Gen {
                 let lib = Lib {
                     symver: None,
                     pc: pcs.get(&cap).cloned(),
-                    base: cap
-                        .trim_start_matches("lib")
-                        .split('.')
-                        .next()
-                        .unwrap_or("x")
-                        .to_string(),
                     pkg: self.by_name[&pkg],
                     soname: cap,
                 };
@@ -1458,7 +1452,6 @@ impl Gen {
                         soname: cap,
                         symver: None,
                         pc: None,
-                        base: String::new(),
                         pkg: usize::MAX,
                     })
             })
@@ -2173,7 +2166,6 @@ impl Gen {
                 soname: format!("{so}()(64bit)"),
                 symver: if i == 0 { symver.clone() } else { None },
                 pc: pc.clone(),
-                base: w.clone(),
                 pkg: libi,
             });
         }
@@ -4305,7 +4297,7 @@ pub fn generate(dir: &Path, scale: Scale) -> io::Result<SynthRepo> {
         records.push(w?);
     }
     // The uncompressed comps, as createrepo_c's `group` record.
-    let comps_sha = super::hex(&Sha256::digest(comps.as_bytes()));
+    let comps_sha = crate::support::hex(&Sha256::digest(comps.as_bytes()));
     let comps_name = format!("{comps_sha}-comps-Everything.x86_64.xml");
     fs::write(repodata.join(&comps_name), comps.as_bytes())?;
     set_mtime(&repodata.join(&comps_name))?;
@@ -4545,12 +4537,12 @@ fn write_gz(
     };
     body(&mut open)?;
     open.flush()?;
-    let open_sha = super::hex(&open.hash.finalize());
+    let open_sha = crate::support::hex(&open.hash.finalize());
     let open_len = open.len;
     let gz = open.inner.into_inner().map_err(|e| e.into_error())?;
     let mut packed = gz.finish()?;
     packed.flush()?;
-    let sha = super::hex(&packed.hash.finalize());
+    let sha = crate::support::hex(&packed.hash.finalize());
     let size = packed.len;
     drop(packed.inner.into_inner().map_err(|e| e.into_error())?);
     let file_name = if kind.ends_with(".xml") {
@@ -4585,7 +4577,7 @@ fn pkgid(p: &Pkg) -> String {
     let mut h = Sha256::new();
     h.update(p.nevra().as_bytes());
     h.update(SEED.to_le_bytes());
-    super::hex(&h.finalize())
+    crate::support::hex(&h.finalize())
 }
 
 /// createrepo_c's rule for the files primary.xml lists.
