@@ -15,8 +15,8 @@ use std::process::Command;
 
 use rootsmith::repo::{load_pool, RepoSource};
 use support::fixtures::{python3_solv, run_python};
-use synth::{request_names, synth_repo, Scale, SynthRepo};
 use support::{need_root, tools, Skip};
+use synth::{request_names, synth_repo, Scale, SynthRepo};
 
 const LIBSOLV_REF: &str = include_str!("support/libsolv_ref.py");
 

@@ -7,19 +7,50 @@ use std::path::Path;
 
 use quick_xml::events::Event;
 
-use super::xml::{attr, local, XmlStream};
+use super::chunks::{parse_in_chunks, Chunk, CHUNK};
+use super::xml::{attr, local};
 use super::RepoError;
 
-/// Stream `input`, calling `keep(pkgid, path)` for every file entry
-/// (directories and ghosts included, as libsolv indexes them).
-pub fn scan_filelists(
-    input: impl BufRead,
+/// Stream `input` in parallel chunks: a chunk whose raw bytes `may_hold`
+/// nothing wanted is not parsed at all; `keep(pkgid, path, out)` sees
+/// every file entry of the others (directories and ghosts included, as
+/// libsolv indexes them). What it kept, in file order.
+pub fn scan_filelists<T: Send>(
+    input: impl BufRead + Send,
     path: &Path,
-    mut keep: impl FnMut(&str, &str),
-) -> Result<(), RepoError> {
-    let mut xml = XmlStream::new(input, path);
+    may_hold: impl Fn(&[u8]) -> bool + Sync,
+    keep: impl Fn(&str, &str, &mut Vec<T>) + Sync,
+) -> Result<Vec<T>, RepoError> {
+    scan_in_chunks(input, path, CHUNK, may_hold, keep)
+}
+
+fn scan_in_chunks<T: Send>(
+    input: impl BufRead + Send,
+    path: &Path,
+    size: usize,
+    may_hold: impl Fn(&[u8]) -> bool + Sync,
+    keep: impl Fn(&str, &str, &mut Vec<T>) + Sync,
+) -> Result<Vec<T>, RepoError> {
+    let parts = parse_in_chunks(input, path, size, |c| {
+        if may_hold(&c.bytes) {
+            scan_chunk(c, path, &keep)
+        } else {
+            Ok(Vec::new())
+        }
+    })?;
+    Ok(parts.into_iter().flatten().collect())
+}
+
+fn scan_chunk<T>(
+    chunk: &Chunk,
+    path: &Path,
+    keep: &impl Fn(&str, &str, &mut Vec<T>),
+) -> Result<Vec<T>, RepoError> {
+    let mut xml = chunk.xml(path, b"<filelists>");
     let mut buf = Vec::new();
+    let mut file = String::new();
     let mut pkgid: Option<String> = None;
+    let mut out = Vec::new();
     loop {
         match xml.next(&mut buf)? {
             Event::Start(e) => match local(&e) {
@@ -30,16 +61,16 @@ pub fn scan_filelists(
                     )
                 }
                 "file" => {
-                    let file = xml.text()?;
                     let id = pkgid
                         .as_deref()
                         .ok_or_else(|| xml.error("<file> outside a <package>".into()))?;
-                    keep(id, &file);
+                    xml.text_into(&mut file)?;
+                    keep(id, &file, &mut out);
                 }
                 _ => {}
             },
             Event::End(e) if e.local_name().as_ref() == "package" => pkgid = None,
-            Event::Eof => return Ok(()),
+            Event::Eof => return Ok(out),
             _ => {}
         }
     }
@@ -48,6 +79,10 @@ pub fn scan_filelists(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn everything(pkgid: &str, file: &str, out: &mut Vec<String>) {
+        out.push(format!("{pkgid} {file}"));
+    }
 
     #[test]
     fn files_are_attributed_to_their_package() {
@@ -60,15 +95,21 @@ mod tests {
   <file>/usr/bin/b&amp;c</file>
 </package>
 </filelists>"#;
-        let mut seen = Vec::new();
-        scan_filelists(xml.as_bytes(), Path::new("f.xml"), |id, f| {
-            seen.push(format!("{id} {f}"))
-        })
-        .unwrap();
-        assert_eq!(
-            seen,
-            ["aa /usr/share/a", "aa /usr/share/a.d", "bb /usr/bin/b&c"]
-        );
+        for size in [1, 50, 200, usize::MAX] {
+            let seen = scan_in_chunks(
+                xml.as_bytes(),
+                Path::new("f.xml"),
+                size,
+                |_| true,
+                everything,
+            )
+            .unwrap();
+            assert_eq!(
+                seen,
+                ["aa /usr/share/a", "aa /usr/share/a.d", "bb /usr/bin/b&c"],
+                "chunks of {size}"
+            );
+        }
     }
 
     #[test]
@@ -76,9 +117,21 @@ mod tests {
         let err = scan_filelists(
             "<filelists><file>/x</file></filelists>".as_bytes(),
             Path::new("f.xml"),
-            |_, _| {},
+            |_| true,
+            everything,
         )
         .unwrap_err();
         assert!(err.to_string().contains("f.xml"), "{err}");
+    }
+
+    #[test]
+    fn chunks_that_cannot_hold_a_wanted_file_are_skipped() {
+        let xml = "<filelists><package pkgid=\"aa\"><file>/a</file></package>\n\
+                   <package pkgid=\"bb\"><file>/b</file></package></filelists>";
+        let only_b = |bytes: &[u8]| bytes.windows(2).any(|w| w == b"/b");
+        // Small reads, so that each package is a chunk of its own.
+        let input = std::io::BufReader::with_capacity(16, xml.as_bytes());
+        let seen = scan_in_chunks(input, Path::new("f.xml"), 10, only_b, everything).unwrap();
+        assert_eq!(seen, ["bb /b"]);
     }
 }

@@ -1,6 +1,7 @@
 //! Repository metadata: repomd.xml, primary and comps, read from local paths or
 //! file:// URLs, verified against repomd's checksums, into a [`Pool`] for one arch.
 
+mod chunks;
 mod compressed;
 mod comps;
 mod filelists;
@@ -274,19 +275,25 @@ fn add_file_provides(repos: &mut [LoadedRepo]) -> Result<(), RepoError> {
     if wanted.is_empty() {
         return Ok(());
     }
+    // Most of filelists names none of them: chunks where no wanted path
+    // occurs as an entry's text are not parsed.
+    let entries: Vec<String> = wanted
+        .iter()
+        .map(|p| format!(">{}</", xml_escape(p)))
+        .collect();
+    let finder = aho_corasick::AhoCorasick::new(&entries).expect("literal patterns build");
     let found: Vec<Vec<(usize, String)>> = repos
         .par_iter()
         .map(|r| {
-            let mut out = Vec::new();
             let index = pkgid_index(r.packages.packages.iter().map(|p| p.checksum.1.as_str()));
-            scan_repo_filelists(&r.info, |pkgid, file| {
+            let may_hold = |bytes: &[u8]| finder.is_match(bytes);
+            scan_repo_filelists(&r.info, may_hold, |pkgid, file, out| {
                 if wanted.contains(file) {
                     if let Some(&i) = index.get(pkgid) {
                         out.push((i, file.to_string()));
                     }
                 }
-            })?;
-            Ok(out)
+            })
         })
         .collect::<Result<_, RepoError>>()?;
     for (repo, files) in repos.iter_mut().zip(found) {
@@ -297,15 +304,22 @@ fn add_file_provides(repos: &mut [LoadedRepo]) -> Result<(), RepoError> {
     Ok(())
 }
 
+/// Text as libxml2 writes it into an element.
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// Paths named by a dependency (simple or inside a rich one) that no
 /// package lists among primary's files.
-fn unprovided_file_deps(repos: &[LoadedRepo]) -> std::collections::HashSet<String> {
-    let listed: std::collections::HashSet<&str> = repos
+fn unprovided_file_deps(repos: &[LoadedRepo]) -> rustc_hash::FxHashSet<String> {
+    let listed: rustc_hash::FxHashSet<&str> = repos
         .iter()
         .flat_map(|r| &r.packages.packages)
         .flat_map(|p| p.files.iter().map(String::as_str))
         .collect();
-    let mut wanted = std::collections::HashSet::new();
+    let mut wanted = rustc_hash::FxHashSet::default();
     let mut want = |name: &str| {
         if name.starts_with('/') && !listed.contains(name) {
             wanted.insert(name.to_string());
@@ -330,16 +344,18 @@ pub(crate) fn pkgid_index<'a>(
     checksums.enumerate().map(|(i, c)| (c, i)).collect()
 }
 
-/// Every (pkgid, path) of a repository's filelists, verified against
-/// repomd.xml; nothing when the repository has none.
-pub(crate) fn scan_repo_filelists(
+/// What `keep(pkgid, path, out)` keeps of a repository's filelists (see
+/// [`filelists::scan_filelists`]),
+/// verified against repomd.xml; nothing when the repository has none.
+pub(crate) fn scan_repo_filelists<T: Send>(
     info: &RepoInfo,
-    keep: impl FnMut(&str, &str),
-) -> Result<(), RepoError> {
+    may_hold: impl Fn(&[u8]) -> bool + Sync,
+    keep: impl Fn(&str, &str, &mut Vec<T>) + Sync,
+) -> Result<Vec<T>, RepoError> {
     match &info.filelists {
         Some(record) => read_verified(&info.root, record, |input, path| {
-            filelists::scan_filelists(input, path, keep)
+            filelists::scan_filelists(input, path, may_hold, keep)
         }),
-        None => Ok(()),
+        None => Ok(Vec::new()),
     }
 }

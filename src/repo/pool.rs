@@ -1,7 +1,6 @@
 //! The package pool: every package record of the enabled repositories that can
 //! be installed on one target architecture, with the indexes the solver needs.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::index::DepIndex;
@@ -159,7 +158,10 @@ pub struct Pool {
     pub repos: Vec<RepoInfo>,
     pub packages: Vec<Package>,
     pub comps: Comps,
-    by_name: HashMap<String, Vec<PkgId>>,
+    /// Packages of each name, and each package's entry there.
+    by_name: rustc_hash::FxHashMap<String, u32>,
+    same_name: Vec<Vec<PkgId>>,
+    name_of: Vec<u32>,
     index: DepIndex,
 }
 
@@ -180,6 +182,7 @@ impl Pool {
             })
             .collect();
         let (index, mut packages) = DepIndex::new(contents);
+        let total = packages.len();
         for (pkg, repo) in packages.iter_mut().zip(from) {
             pkg.repo = repo;
         }
@@ -189,13 +192,18 @@ impl Pool {
             packages,
             comps,
             index,
-            by_name: HashMap::new(),
+            by_name: Default::default(),
+            same_name: Vec::new(),
+            name_of: Vec::with_capacity(total),
         };
         for (i, pkg) in pool.packages.iter().enumerate() {
-            pool.by_name
-                .entry(pkg.name.clone())
-                .or_default()
-                .push(PkgId(i as u32));
+            let next = pool.same_name.len() as u32;
+            let entry = *pool.by_name.entry(pkg.name.clone()).or_insert(next);
+            if entry == next {
+                pool.same_name.push(Vec::new());
+            }
+            pool.same_name[entry as usize].push(PkgId(i as u32));
+            pool.name_of.push(entry);
         }
         pool
     }
@@ -219,7 +227,7 @@ impl Pool {
     /// else also streams each repository's filelists.xml.
     pub fn packages_with_file(
         &self,
-        matches: impl Fn(&str) -> bool,
+        matches: impl Fn(&str) -> bool + Sync,
         exact_path: bool,
     ) -> Result<Vec<PkgId>, super::RepoError> {
         let mut found: Vec<PkgId> = self
@@ -235,21 +243,32 @@ impl Pool {
                 .filter(|&id| self.get(id).repo == Some(RepoId(r as u32)))
                 .collect();
             let index = super::pkgid_index(ids.iter().map(|&id| self.get(id).checksum.1.as_str()));
-            super::scan_repo_filelists(info, |pkgid, file| {
-                if matches(file) {
-                    if let Some(&i) = index.get(pkgid) {
-                        found.push(ids[i]);
+            found.extend(super::scan_repo_filelists(
+                info,
+                |_| true,
+                |pkgid, file, out| {
+                    if matches(file) {
+                        if let Some(&i) = index.get(pkgid) {
+                            out.push(ids[i]);
+                        }
                     }
-                }
-            })?;
+                },
+            )?);
         }
         found.sort_unstable();
         found.dedup();
         Ok(found)
     }
 
+    /// Every package of the name `id` has, itself included.
+    pub fn same_name(&self, id: PkgId) -> &[PkgId] {
+        &self.same_name[self.name_of[id.0 as usize] as usize]
+    }
+
     pub fn by_name(&self, name: &str) -> &[PkgId] {
-        self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[])
+        self.by_name
+            .get(name)
+            .map_or(&[], |&i| self.same_name[i as usize].as_slice())
     }
 
     /// Every package that provides `dep` (by Provides, its own `name = evr`,

@@ -5,11 +5,12 @@
 //! [`Dep`]; elements nobody reads are skipped without copying their text.
 
 use std::borrow::Cow;
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 use std::path::Path;
 
 use quick_xml::events::{BytesStart, Event};
 
+use super::chunks::{parse_in_chunks, Chunk, CHUNK};
 use super::intern::ByteKeys;
 use super::xml::{attr, local, XmlStream};
 use super::{Package, RepoError, RepoPackages};
@@ -29,15 +30,8 @@ fn dep_list(name: &str) -> Option<DepKind> {
     })
 }
 
-/// Decompressed bytes parsed as one piece: a run of whole `<package>`
-/// elements, cut at a `</package>`.
-const CHUNK: usize = 4 << 20;
-
 /// Read every package of a primary.xml stream for which `keep_arch` is
-/// true. The stream is cut into chunks of whole packages while it is
-/// decompressed, and the chunks are parsed in parallel and joined in file
-/// order: a large primary.xml (Fedora's is 150 MB) then parses as fast as
-/// the cores allow, in bounded memory.
+/// true, chunks of it parsed in parallel (Fedora's is 150 MB open).
 pub fn read_primary(
     input: impl BufRead + Send,
     path: &Path,
@@ -52,112 +46,23 @@ fn read_in_chunks(
     keep_arch: impl Fn(&str) -> bool + Sync,
     chunk: usize,
 ) -> Result<RepoPackages, RepoError> {
-    use rayon::iter::{ParallelBridge, ParallelIterator};
-    let (chunks, read) = std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(2);
-        let reader = s.spawn(move || cut_chunks(input, path, chunk, tx));
-        let parsed: Vec<(usize, Result<RepoPackages, RepoError>)> = rx
-            .into_iter()
-            .par_bridge()
-            .map(|c| {
-                (
-                    c.seq,
-                    parse_chunk(&c.bytes, path, c.base, c.seq == 0, c.last, &keep_arch),
-                )
-            })
-            .collect();
-        (
-            parsed,
-            reader.join().expect("the chunk reader does not panic"),
-        )
-    });
-    read?;
-    let mut chunks = chunks;
-    chunks.sort_by_key(|(seq, _)| *seq);
+    let parts = parse_in_chunks(input, path, chunk, |c| parse_chunk(c, path, &keep_arch))?;
     let mut out = RepoPackages::new();
-    for (_, parsed) in chunks {
-        out.append(parsed?);
+    for part in parts {
+        out.append(part);
     }
     Ok(out)
-}
-
-struct Chunk {
-    seq: usize,
-    /// Offset of the chunk in the decompressed file.
-    base: u64,
-    bytes: Vec<u8>,
-    last: bool,
-}
-
-/// Read `input` into chunks that end right after a `</package>` and send
-/// them in order; the last one holds the rest of the file.
-fn cut_chunks(
-    mut input: impl BufRead,
-    path: &Path,
-    chunk: usize,
-    tx: std::sync::mpsc::SyncSender<Chunk>,
-) -> Result<(), RepoError> {
-    const END: &[u8] = b"</package>";
-    let mut pending: Vec<u8> =
-        Vec::with_capacity(chunk.saturating_add(1 << 16).min(CHUNK + (1 << 16)));
-    let (mut seq, mut base) = (0usize, 0u64);
-    loop {
-        let got = input.fill_buf().map_err(|e| RepoError::io(path, e))?;
-        let at_end = got.is_empty();
-        pending.extend_from_slice(got);
-        let n = got.len();
-        input.consume(n);
-        if !at_end && pending.len() < chunk {
-            continue;
-        }
-        let cut = if at_end {
-            pending.len()
-        } else {
-            match pending.windows(END.len()).rposition(|w| w == END) {
-                Some(i) => i + END.len(),
-                None => continue,
-            }
-        };
-        let rest = pending.split_off(cut);
-        let bytes = std::mem::replace(&mut pending, rest);
-        let len = bytes.len() as u64;
-        if tx
-            .send(Chunk {
-                seq,
-                base,
-                bytes,
-                last: at_end,
-            })
-            .is_err()
-        {
-            return Ok(());
-        }
-        seq += 1;
-        base += len;
-        if at_end {
-            return Ok(());
-        }
-    }
 }
 
 /// Parse one chunk: whole `<package>` elements; the first chunk also opens
 /// `<metadata>`, the last one closes it.
 fn parse_chunk(
-    bytes: &[u8],
+    chunk: &Chunk,
     path: &Path,
-    base: u64,
-    first: bool,
-    last: bool,
     keep_arch: &impl Fn(&str) -> bool,
 ) -> Result<RepoPackages, RepoError> {
-    // Later chunks reopen the root, so that the last one may close it.
-    const ROOT: &[u8] = b"<metadata>";
-    let (prefix, base) = if first {
-        (&b""[..], base)
-    } else {
-        (ROOT, base - ROOT.len() as u64)
-    };
-    let mut xml = XmlStream::fragment(prefix.chain(bytes), path, base);
+    let (first, last) = (chunk.first(), chunk.last);
+    let mut xml = chunk.xml(path, b"<metadata>");
     let mut buf = Vec::with_capacity(4096);
     let mut out = RepoPackages::new();
     let mut entries = EntryTable::default();

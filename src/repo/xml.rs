@@ -51,6 +51,13 @@ impl<R: BufRead> XmlStream<R> {
     /// The text up to the end of the element just opened, entities resolved.
     pub fn text(&mut self) -> Result<String, RepoError> {
         let mut out = String::new();
+        self.text_into(&mut out)?;
+        Ok(out)
+    }
+
+    /// [`XmlStream::text`] into a buffer the caller reuses.
+    pub fn text_into(&mut self, out: &mut String) -> Result<(), RepoError> {
+        out.clear();
         let mut buf = std::mem::take(&mut self.text_buf);
         let result = loop {
             match self.next(&mut buf) {
@@ -63,7 +70,7 @@ impl<R: BufRead> XmlStream<R> {
                         break Err(self.error(format!("unknown entity &{};", r.xml10_content())))
                     }
                 },
-                Ok(Event::End(_)) => break Ok(out),
+                Ok(Event::End(_)) => break Ok(()),
                 Ok(Event::Eof) => {
                     break Err(self.error("unexpected end of file inside an element".into()))
                 }

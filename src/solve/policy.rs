@@ -270,7 +270,7 @@ impl Solver<'_> {
     fn dislike_old_versions(&self, plist: &mut Vec<Lit>) {
         to_back(plist, |p| {
             let me = self.pool.get(pkg(p));
-            !self.pool.by_name(&me.name).iter().any(|&q| {
+            !self.pool.same_name(pkg(p)).iter().any(|&q| {
                 let ql = super::rules::lit(q);
                 if ql == p || !self.is_considered(ql) {
                     return false;

@@ -212,17 +212,13 @@ impl Rules {
             (_, 0) => first(a).cmp(&b.w2).then(Ordering::Greater),
             (x, y) if x == y => Ordering::Equal,
             (x, y) => {
-                // Zero-terminated comparison: a shorter list compares as if
-                // padded with 0, and past the end of `b` the sign of `a`'s
-                // next literal decides.
-                let (la, lb) = (self.list(x), self.list(y));
-                let at = |i: usize| la.get(i).copied().unwrap_or(0);
-                let differ = lb
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &b)| at(i).cmp(&b))
-                    .find(|o| o.is_ne());
-                differ.unwrap_or_else(|| at(lb.len()).cmp(&0))
+                // Zero-terminated comparison, as libsolv's: the first
+                // literals that differ decide (a list's end is a 0).
+                let (a, b) = (&self.lits[x as usize..], &self.lits[y as usize..]);
+                a.iter()
+                    .zip(b)
+                    .find(|(l, m)| l != m || **l == 0)
+                    .map_or(Ordering::Equal, |(l, m)| l.cmp(m))
             }
         })
     }
@@ -232,11 +228,31 @@ impl Rules {
         if self.rules.len() <= 2 {
             return;
         }
-        let mut rules = std::mem::take(&mut self.rules);
-        let dummy = rules.remove(0);
-        rules.sort_by(|a, b| self.compare(a, b));
-        rules.dedup_by(|b, a| self.compare(a, b) == Ordering::Equal);
-        rules.insert(0, dummy);
+        // Sorted by the first two literals, packed into one integer, and
+        // only rules that share them are compared in full; ties keep their
+        // order, so of equal rules the first one added stays, with its reason.
+        let bias = |l: Lit| (l as u32 ^ 0x8000_0000) as u64;
+        let mut order: Vec<(u64, u32)> = (1..self.rules.len())
+            .map(|i| {
+                let r = &self.rules[i];
+                let second = if r.d == 0 {
+                    r.w2
+                } else {
+                    self.lits[r.d as usize]
+                };
+                (bias(r.p) << 32 | bias(second), i as u32)
+            })
+            .collect();
+        let full = |a: u32, b: u32| self.compare(&self.rules[a as usize], &self.rules[b as usize]);
+        order.sort_unstable_by(|x, y| {
+            x.0.cmp(&y.0)
+                .then_with(|| full(x.1, y.1))
+                .then(x.1.cmp(&y.1))
+        });
+        order.dedup_by(|b, a| a.0 == b.0 && full(a.1, b.1) == Ordering::Equal);
+        let mut rules = Vec::with_capacity(order.len() + 1);
+        rules.push(self.rules[0]);
+        rules.extend(order.iter().map(|&(_, i)| self.rules[i as usize]));
         self.rules = rules;
     }
 }

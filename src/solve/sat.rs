@@ -449,16 +449,18 @@ impl<'p> Solver<'p> {
     /// one name, which installonly packages do not have.
     fn add_obsoletes_rules(&mut self, n: Lit, added: &[bool]) {
         for &obs in self.list(n, DepKind::Obsoletes) {
-            let off = self.providers(obs);
-            for p in self.r.list(off).to_vec() {
+            let mut at = self.providers(obs) as usize;
+            while self.r.lits[at] != 0 {
+                let p = self.r.lits[at];
                 if p != n && self.matches_nevr(p, obs) {
                     self.r.add(-n, -p, 0, Why::Obsoletes(n, obs));
                 }
+                at += 1;
             }
         }
         let me = self.pool.get(pkg(n));
         let multi = self.is_multiversion(n);
-        for &other in self.pool.by_name(&me.name) {
+        for &other in self.pool.same_name(pkg(n)) {
             let p = lit(other);
             if p == n || !self.is_considered(p) {
                 continue;

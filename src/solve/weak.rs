@@ -288,10 +288,10 @@ impl Solver<'_> {
     /// transaction (one that holds only because a condition is false does
     /// not count, as in libsolv).
     fn supplemented_by_new(&mut self, p: Lit) -> bool {
-        let any = self.is_supplementing(p);
-        any && self
-            .list(p, DepKind::Supplements)
-            .iter()
-            .any(|&d| self.fulfilled(d) == 2)
+        p != SYSTEM
+            && self
+                .list(p, DepKind::Supplements)
+                .iter()
+                .any(|&d| self.fulfilled(d) == 2)
     }
 }

@@ -171,7 +171,10 @@ pub fn version() -> String {
     let mut h = Sha256::new();
     h.update(THIS_FILE.as_bytes());
     h.update(BASE_TIER.as_bytes());
-    format!("v{GENERATOR_VERSION}-{}", &crate::support::hex(&h.finalize())[..10])
+    format!(
+        "v{GENERATOR_VERSION}-{}",
+        &crate::support::hex(&h.finalize())[..10]
+    )
 }
 
 /// Where [`synth_repo`] keeps the generated repositories:
