@@ -55,10 +55,15 @@ fn build_fails(source: &[&str], repo: &str, names: &[&str]) {
 
 /// A copy of the x86_64 repo, and the location of its primary.xml.gz.
 fn repo_copy(d: &Distro, dir: &Path) -> (PathBuf, PathBuf) {
+    repo_copy_of(d, dir, "primary")
+}
+
+/// A copy of the x86_64 repo, and the location of its metadata `kind`.
+fn repo_copy_of(d: &Distro, dir: &Path, kind: &str) -> (PathBuf, PathBuf) {
     let repo = dir.join("repo");
     support::copy_dir(&d.repo("x86_64"), &repo);
     let repomd = fs::read_to_string(repo.join("repodata/repomd.xml")).unwrap();
-    let block = data_block(&repomd, "primary");
+    let block = data_block(&repomd, kind);
     let href = block
         .split("href=\"")
         .nth(1)
@@ -102,11 +107,16 @@ fn tag<'a>(block: &'a str, open: &str, close: &str) -> &'a str {
 /// Replace primary.xml.gz by `xml` and rewrite repomd.xml's checksums and
 /// sizes for it, so that the content is the only thing wrong.
 fn replace_primary_consistently(repo: &Path, primary: &Path, xml: &[u8]) {
+    replace_consistently(repo, "primary", primary, xml)
+}
+
+/// The same for the metadata `kind` at `file`.
+fn replace_consistently(repo: &Path, kind: &str, file: &Path, xml: &[u8]) {
     let gz = gzip(xml);
-    fs::write(primary, &gz).unwrap();
+    fs::write(file, &gz).unwrap();
     let repomd_path = repo.join("repodata/repomd.xml");
     let repomd = fs::read_to_string(&repomd_path).unwrap();
-    let old = data_block(&repomd, "primary");
+    let old = data_block(&repomd, kind);
     let mut new = old.to_string();
     for (open, close, value) in [
         (
@@ -211,6 +221,32 @@ fn malformed_primary_xml() {
     // same way) works: it was the XML, not the rewriting, that failed.
     replace_primary_consistently(&repo, &primary, &xml);
     resolve_specs(&["ts-app"], &arg).assert_ok();
+}
+
+/// filelists.xml is read only when needed (here for a path that only it
+/// lists), but then verified and parsed as strictly as primary.
+#[test]
+fn bad_filelists_xml() {
+    let t = "bad_filelists_xml";
+    let d = need!(t, support::distro());
+    let tmp = support::tempdir();
+    let (repo, filelists) = repo_copy_of(d, tmp.path(), "filelists");
+    let arg = format!("ts={}", repo.display());
+    let only_in_filelists = "/usr/share/ts-lang/en";
+    resolve_specs(&[only_in_filelists], &arg).assert_ok();
+    let xml = gunzip(&filelists);
+    // Tampered with: the checksum names the file.
+    let mut tampered = xml.clone();
+    tampered.extend_from_slice(b"<!-- tampered with -->\n");
+    fs::write(&filelists, gzip(&tampered)).unwrap();
+    let run = resolve_specs(&[only_in_filelists], &arg);
+    support::assert_clean_failure(&run, &["filelists", "checksum"]);
+    // Cut in the middle, checksums rewritten to match: the XML error names it.
+    replace_consistently(&repo, "filelists", &filelists, &xml[..xml.len() / 2]);
+    let run = resolve_specs(&[only_in_filelists], &arg);
+    support::assert_clean_failure(&run, &["filelists"]);
+    replace_consistently(&repo, "filelists", &filelists, &xml);
+    resolve_specs(&[only_in_filelists], &arg).assert_ok();
 }
 
 #[test]

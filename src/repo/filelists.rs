@@ -32,7 +32,9 @@ fn scan_in_chunks<T: Send>(
     keep: impl Fn(&str, &str, &mut Vec<T>) + Sync,
 ) -> Result<Vec<T>, RepoError> {
     let parts = parse_in_chunks(input, path, size, |c| {
-        if may_hold(&c.bytes) {
+        // The first and last chunks are always parsed: they hold the
+        // root element, whose absence or truncation is an error.
+        if c.first() || c.last || may_hold(&c.bytes) {
             scan_chunk(c, path, &keep)
         } else {
             Ok(Vec::new())
@@ -51,9 +53,11 @@ fn scan_chunk<T>(
     let mut file = String::new();
     let mut pkgid: Option<String> = None;
     let mut out = Vec::new();
+    let (mut opened, mut closed) = (false, false);
     loop {
         match xml.next(&mut buf)? {
             Event::Start(e) => match local(&e) {
+                "filelists" => opened = true,
                 "package" => {
                     pkgid = Some(
                         attr(&e, "pkgid")
@@ -69,7 +73,17 @@ fn scan_chunk<T>(
                 }
                 _ => {}
             },
-            Event::End(e) if e.local_name().as_ref() == "package" => pkgid = None,
+            Event::End(e) => match e.local_name().as_ref() {
+                "package" => pkgid = None,
+                "filelists" => closed = true,
+                _ => {}
+            },
+            Event::Eof if chunk.first() && !opened => {
+                return Err(xml.error("no <filelists> element: this is not a filelists.xml".into()))
+            }
+            Event::Eof if chunk.last && (pkgid.is_some() || !closed) => {
+                return Err(xml.error("the file ends before </filelists>".into()))
+            }
             Event::Eof => return Ok(out),
             _ => {}
         }
@@ -113,6 +127,22 @@ mod tests {
     }
 
     #[test]
+    fn a_truncated_file_is_an_error() {
+        let xml = "<filelists><package pkgid=\"aa\"><file>/a</file></package>";
+        let err =
+            scan_filelists(xml.as_bytes(), Path::new("f.xml"), |_| true, everything).unwrap_err();
+        assert!(err.to_string().contains("ends before"), "{err}");
+        let err = scan_filelists(
+            "<metadata/>".as_bytes(),
+            Path::new("f.xml"),
+            |_| true,
+            everything,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("not a filelists.xml"), "{err}");
+    }
+
+    #[test]
     fn a_file_outside_a_package_is_an_error() {
         let err = scan_filelists(
             "<filelists><file>/x</file></filelists>".as_bytes(),
@@ -127,11 +157,14 @@ mod tests {
     #[test]
     fn chunks_that_cannot_hold_a_wanted_file_are_skipped() {
         let xml = "<filelists><package pkgid=\"aa\"><file>/a</file></package>\n\
-                   <package pkgid=\"bb\"><file>/b</file></package></filelists>";
-        let only_b = |bytes: &[u8]| bytes.windows(2).any(|w| w == b"/b");
-        // Small reads, so that each package is a chunk of its own.
+                   <package pkgid=\"bb\"><file>/b</file></package>\n\
+                   <package pkgid=\"cc\"><file>/c</file></package>\n\
+                   <package pkgid=\"dd\"><file>/d</file></package></filelists>";
+        let only_c = |bytes: &[u8]| bytes.windows(2).any(|w| w == b"/c");
+        // Small reads, so that each package is a chunk of its own; the
+        // first chunk (and the last, here only the closing tag) is always read.
         let input = std::io::BufReader::with_capacity(16, xml.as_bytes());
-        let seen = scan_in_chunks(input, Path::new("f.xml"), 10, only_b, everything).unwrap();
-        assert_eq!(seen, ["bb /b"]);
+        let seen = scan_in_chunks(input, Path::new("f.xml"), 10, only_c, everything).unwrap();
+        assert_eq!(seen, ["aa /a", "cc /c"]);
     }
 }
