@@ -1451,7 +1451,7 @@ impl Gen {
                     .iter()
                     .find(|l| l.soname == cap)
                     .cloned()
-                    .unwrap_or_else(|| Lib {
+                    .unwrap_or(Lib {
                         soname: cap,
                         symver: None,
                         pc: None,
