@@ -157,4 +157,40 @@ mod tests {
         assert_eq!(anchor_baseurl("repo/x", Path::new("/c")), "/c/repo/x");
         assert_eq!(anchor_baseurl("file:///r", Path::new("/c")), "file:///r");
     }
+
+    /// Repository weights reach the sources: a kickstart's `--cost`, and a
+    /// compose config's `priority`/`cost` (which replace the kickstart's repos).
+    #[test]
+    fn repo_priority_and_cost_reach_the_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write(
+            "i.ks",
+            "repo --name=ks --baseurl=r/$basearch --cost=7\n%packages --nocore\nfoo\n%end\n",
+        );
+        let head = "[product]\nname = \"p\"\nversion = \"1\"\n[compose]\narches = [\"x86_64\"]\n";
+        let image = "[[image]]\nname = \"i\"\nkickstart = \"i.ks\"\n";
+        let weights = |config: &str| -> Vec<(String, i32, i32)> {
+            write("c.toml", config);
+            let config = ComposeConfig::load(&dir.path().join("c.toml")).unwrap();
+            plan(&config, &[]).unwrap()[0]
+                .repos
+                .iter()
+                .map(|r| (r.name.clone(), r.priority, r.cost))
+                .collect()
+        };
+        assert_eq!(
+            weights(&format!("{head}{image}")),
+            [("ks".to_string(), crate::repo::DEFAULT_PRIORITY, 7)]
+        );
+        let repos = "[[repo]]\nname = \"a\"\nbaseurl = \"a\"\npriority = 5\n\
+                     [[repo]]\nname = \"b\"\nbaseurl = \"b\"\ncost = 300\n";
+        assert_eq!(
+            weights(&format!("{head}{repos}{image}")),
+            [
+                ("a".to_string(), 5, DEFAULT_COST),
+                ("b".to_string(), crate::repo::DEFAULT_PRIORITY, 300)
+            ]
+        );
+    }
 }

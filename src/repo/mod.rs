@@ -236,7 +236,7 @@ pub fn load_repo(source: &RepoSource, arch: &ArchPolicy) -> Result<LoadedRepo, R
     })
 }
 
-pub(crate) fn read_verified<T>(
+fn read_verified<T>(
     root: &Path,
     record: &DataRecord,
     parse: impl FnOnce(Box<dyn std::io::BufRead + Send>, &Path) -> Result<T, RepoError>,
