@@ -20,12 +20,15 @@ use thiserror::Error;
 
 use crate::rpm::ArchPolicy;
 
+pub use comps::read_comps;
 pub use compressed::{file_digest, hex, open_decompressed, verify_checksum};
+pub use filelists::scan_filelists;
 pub use index::{DepId, DepIndex};
 pub use pool::{
     Comps, Environment, Group, Package, PkgId, Pool, RepoId, RepoInfo, DEFAULT_COST,
     DEFAULT_PRIORITY,
 };
+pub use primary::read_primary;
 pub use records::RepoPackages;
 pub use repomd::{DataRecord, Repomd};
 pub use write::write_repodata;

@@ -27,7 +27,12 @@ pub struct Repomd {
 impl Repomd {
     pub fn read(path: &Path) -> Result<Repomd, RepoError> {
         let file = std::fs::File::open(path).map_err(|e| RepoError::io(path, e))?;
-        let mut xml = XmlStream::new(BufReader::new(file), path);
+        Repomd::parse(BufReader::new(file), path)
+    }
+
+    /// Parse a repomd.xml stream; `path` names it in errors.
+    pub fn parse(input: impl std::io::BufRead, path: &Path) -> Result<Repomd, RepoError> {
+        let mut xml = XmlStream::new(input, path);
         let mut repomd = Repomd::default();
         let mut saw_root = false;
         let mut current: Option<DataRecord> = None;
