@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use thiserror::Error;
 
-use crate::repo::{verify_checksum, PkgId, Pool, RepoError};
+use crate::repo::{verify_file, PkgId, Pool, RepoError};
 
 #[derive(Debug, Error)]
 pub enum FetchError {
@@ -36,7 +36,7 @@ pub fn fetch(pool: &Pool, packages: &[PkgId]) -> Result<Vec<PathBuf>, FetchError
                     source,
                 });
             }
-            verify_checksum(&path, &pkg.checksum.0, &pkg.checksum.1).map_err(|source| {
+            verify_file(&path, &pkg.checksum, "primary.xml").map_err(|source| {
                 FetchError::Package {
                     nevra: pkg.nevra(),
                     source,

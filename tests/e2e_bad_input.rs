@@ -223,6 +223,44 @@ fn malformed_primary_xml() {
     resolve_specs(&["ts-app"], &arg).assert_ok();
 }
 
+/// What is wrong is named for what it is: a primary.xml cut cleanly after
+/// a complete `</package>` (checksums rewritten to match, so only the end
+/// is missing) is truncated, as dnf says; a gzip stream cut short or
+/// corrupted is a corrupt gzip stream, not malformed XML.
+#[test]
+fn truncation_and_corruption_are_named() {
+    let t = "truncation_and_corruption_are_named";
+    let d = need!(t, support::distro());
+    let tmp = support::tempdir();
+    let (repo, primary) = repo_copy(d, tmp.path());
+    let arg = format!("ts={}", repo.display());
+    let xml = gunzip(&primary);
+    let text = String::from_utf8(xml.clone()).unwrap();
+    let clean_cut = text.find("</package>").unwrap() + "</package>".len();
+    replace_primary_consistently(&repo, &primary, &xml[..clean_cut]);
+    let run = resolve_specs(&["ts-app"], &arg);
+    support::assert_clean_failure(&run, &["primary", "truncated"]);
+
+    // A gzip stream cut in half, with repomd.xml's checksum describing
+    // the cut file: the checksum holds, the stream does not.
+    let gz = gzip(&xml);
+    replace_primary_consistently(&repo, &primary, &xml);
+    fs::write(&primary, &gz[..gz.len() / 2]).unwrap();
+    let repomd_path = repo.join("repodata/repomd.xml");
+    let repomd = fs::read_to_string(&repomd_path).unwrap();
+    let block = data_block(&repomd, "primary");
+    let old_sum = tag(block, "<checksum type=\"sha256\">", "</checksum>");
+    let new_block = block.replace(old_sum, &support::sha256_bytes(&gz[..gz.len() / 2]));
+    fs::write(&repomd_path, repomd.replace(block, &new_block)).unwrap();
+    let run = resolve_specs(&["ts-app"], &arg);
+    support::assert_clean_failure(&run, &["primary", "gzip", "truncated"]);
+    assert!(
+        !run.stderr.contains("XML"),
+        "blames the XML: {}",
+        run.describe()
+    );
+}
+
 /// filelists.xml is read only when needed (here for a path that only it
 /// lists), but then verified and parsed as strictly as primary.
 #[test]

@@ -187,7 +187,7 @@ impl ResolvedPackage {
             arch: p.arch.clone(),
             repo: pool.repo_of(id).map(|r| r.name.clone()).unwrap_or_default(),
             location: p.location.clone(),
-            checksum: format!("{}:{}", p.checksum.0, p.checksum.1),
+            checksum: p.checksum.to_string(),
         }
     }
 }

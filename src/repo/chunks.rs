@@ -6,17 +6,21 @@
 use std::io::{BufRead, Read};
 use std::path::Path;
 
-use super::xml::XmlStream;
+use super::xml::{Position, XmlStream};
 use super::RepoError;
 
 /// Decompressed bytes parsed as one piece.
 pub(crate) const CHUNK: usize = 4 << 20;
 
+/// The largest `<package>` element read: memory stays bounded whatever a
+/// file holds (the largest real ones, kernel-core's file lists, are a few MB).
+pub(crate) const MAX_ELEMENT: usize = 64 << 20;
+
 /// A run of whole `<package>` elements, cut after a `</package>`.
 pub(crate) struct Chunk {
     pub seq: usize,
-    /// Offset of the chunk in the decompressed file.
-    pub base: u64,
+    /// Where the chunk starts in the decompressed file.
+    pub start: Position,
     pub bytes: Vec<u8>,
     pub last: bool,
 }
@@ -27,14 +31,11 @@ impl Chunk {
     }
 
     /// The chunk as XML. Later chunks reopen `root` (`b"<metadata>"`), so
-    /// that the last one may close it; offsets in errors stay file offsets.
+    /// that the last one may close it; positions in errors stay the file's.
     pub fn xml<'a>(&'a self, path: &Path, root: &'static [u8]) -> XmlStream<impl BufRead + 'a> {
-        let (prefix, base) = if self.first() {
-            (&b""[..], self.base)
-        } else {
-            (root, self.base - root.len() as u64)
-        };
-        XmlStream::fragment(prefix.chain(&self.bytes[..]), path, base)
+        let prefix = if self.first() { &b""[..] } else { root };
+        let start = self.start.before(prefix.len());
+        XmlStream::fragment(prefix.chain(&self.bytes[..]), path, start, self.last)
     }
 }
 
@@ -75,11 +76,15 @@ fn cut_chunks(
     tx: std::sync::mpsc::SyncSender<Chunk>,
 ) -> Result<(), RepoError> {
     const END: &[u8] = b"</package>";
-    let mut pending: Vec<u8> =
-        Vec::with_capacity(size.saturating_add(1 << 16).min(CHUNK + (1 << 16)));
-    let (mut seq, mut base) = (0usize, 0u64);
+    let mut pending: Vec<u8> = Vec::with_capacity(size.min(CHUNK) + (1 << 16));
+    let (mut seq, mut at) = (0usize, Position::START);
+    // How much of `pending` is known to hold no `</package>`: a long
+    // element is searched once, not again at every read.
+    let mut searched = 0usize;
     loop {
-        let got = input.fill_buf().map_err(|e| RepoError::io(path, e))?;
+        let got = input
+            .fill_buf()
+            .map_err(|e| RepoError::from_read(path, &e))?;
         let at_end = got.is_empty();
         pending.extend_from_slice(got);
         let n = got.len();
@@ -90,17 +95,34 @@ fn cut_chunks(
         let cut = if at_end {
             pending.len()
         } else {
-            match pending.windows(END.len()).rposition(|w| w == END) {
-                Some(i) => i + END.len(),
-                None => continue,
+            let from = searched.saturating_sub(END.len() - 1);
+            match pending[from..].windows(END.len()).rposition(|w| w == END) {
+                Some(i) => from + i + END.len(),
+                None if pending.len() > MAX_ELEMENT => {
+                    return Err(RepoError::Xml {
+                        path: path.to_path_buf(),
+                        offset: at.offset,
+                        line: at.line,
+                        column: at.column,
+                        reason: format!(
+                            "no </package> in {} MiB: an element this large is refused",
+                            MAX_ELEMENT >> 20
+                        ),
+                    });
+                }
+                None => {
+                    searched = pending.len();
+                    continue;
+                }
             }
         };
+        searched = 0;
         let rest = pending.split_off(cut);
         let bytes = std::mem::replace(&mut pending, rest);
-        let len = bytes.len() as u64;
+        let next = at.advance(&bytes);
         let chunk = Chunk {
             seq,
-            base,
+            start: at,
             bytes,
             last: at_end,
         };
@@ -108,9 +130,31 @@ fn cut_chunks(
             return Ok(());
         }
         seq += 1;
-        base += len;
+        at = next;
         if at_end {
             return Ok(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    /// A gigabyte without a `</package>` (what a small decompression bomb
+    /// expands to) is refused after MAX_ELEMENT bytes, not held in memory.
+    #[test]
+    fn an_endless_element_is_refused_at_the_cap() {
+        let endless = std::io::BufReader::with_capacity(
+            1 << 16,
+            b"<metadata><package>".chain(std::io::repeat(b'x').take(1 << 30)),
+        );
+        let started = std::time::Instant::now();
+        let err =
+            parse_in_chunks(endless, Path::new("primary.xml"), CHUNK, |_| Ok(())).unwrap_err();
+        assert!(err.to_string().contains("no </package> in 64 MiB"), "{err}");
+        // Searched once, not once per read.
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     }
 }

@@ -4,6 +4,7 @@
 mod chunks;
 mod compressed;
 mod comps;
+mod digest;
 mod filelists;
 mod index;
 mod intern;
@@ -20,8 +21,9 @@ use thiserror::Error;
 
 use crate::rpm::ArchPolicy;
 
+pub use compressed::{decompress, open_decompressed, verify_file, MAX_METADATA_BYTES};
 pub use comps::read_comps;
-pub use compressed::{file_digest, hex, open_decompressed, verify_checksum};
+pub use digest::{hex, Checksum, DigestKind};
 pub use filelists::scan_filelists;
 pub use index::{DepId, DepIndex};
 pub use pool::{
@@ -46,27 +48,50 @@ pub enum RepoError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: malformed XML near byte {offset}: {reason}", path.display())]
+    #[error("{}:{line}:{column}: malformed XML (near byte {offset}): {reason}", path.display())]
     Xml {
         path: PathBuf,
         offset: u64,
+        line: u64,
+        column: u64,
         reason: String,
     },
-    #[error("{}: {algorithm} checksum mismatch: repomd.xml says {expected}, the file has {actual}", path.display())]
-    ChecksumMismatch {
+    #[error(transparent)]
+    ChecksumMismatch(Box<Mismatch>),
+    #[error("{}: {format} stream is corrupt: {reason}", path.display())]
+    Corrupt {
         path: PathBuf,
-        algorithm: String,
-        expected: String,
-        actual: String,
+        format: &'static str,
+        reason: String,
     },
+    #[error("{}: more than {limit} bytes once decompressed; refused (a decompression bomb?)", path.display())]
+    TooLarge { path: PathBuf, limit: u64 },
     #[error("{}: unsupported checksum type {algorithm}", path.display())]
     UnsupportedChecksum { path: PathBuf, algorithm: String },
     #[error("{}: unsupported compression {kind}", path.display())]
     UnsupportedCompression { path: PathBuf, kind: String },
     #[error("{}: {reason}", path.display())]
     Rpm { path: PathBuf, reason: String },
+    #[error("repository {repo}: repomd.xml lists {kind} at {}, which does not exist", path.display())]
+    Missing {
+        repo: String,
+        kind: String,
+        path: PathBuf,
+    },
     #[error("repository {repo}: {} has no primary record", path.display())]
     NoPrimary { repo: String, path: PathBuf },
+}
+
+/// A file that is not what the metadata says it is.
+#[derive(Debug, Error)]
+#[error("{}: {algorithm} checksum mismatch: {according_to} says {expected}, the file has {actual}", path.display())]
+pub struct Mismatch {
+    pub path: PathBuf,
+    pub algorithm: String,
+    /// Who recorded the expected checksum: repomd.xml, primary.xml, a metalink.
+    pub according_to: String,
+    pub expected: String,
+    pub actual: String,
 }
 
 impl RepoError {
@@ -208,8 +233,9 @@ pub fn load_repo(source: &RepoSource, arch: &ArchPolicy) -> Result<LoadedRepo, R
             location: repomd_path.display().to_string(),
         });
     }
-    let repomd = Repomd::read(&repomd_path)?;
-    let repomd_sha256 = file_digest::<sha2::Sha256>(&repomd_path)?;
+    let repomd_bytes = compressed::read_small(&repomd_path)?;
+    let repomd = Repomd::parse(&repomd_bytes[..], &repomd_path)?;
+    let repomd_sha256 = hex(&<sha2::Sha256 as sha2::Digest>::digest(&repomd_bytes));
 
     let primary = repomd
         .record("primary")
@@ -217,12 +243,12 @@ pub fn load_repo(source: &RepoSource, arch: &ArchPolicy) -> Result<LoadedRepo, R
             repo: source.name.clone(),
             path: repomd_path.clone(),
         })?;
-    let packages = read_verified(&root, primary, |input, path| {
+    let packages = read_verified(&source.name, &root, primary, |input, path| {
         primary::read_primary(input, path, |a| arch.installs(a))
     })?;
 
     let comps = match repomd.record("group_gz").or_else(|| repomd.record("group")) {
-        Some(rec) => read_verified(&root, rec, comps::read_comps)?,
+        Some(rec) => read_verified(&source.name, &root, rec, comps::read_comps)?,
         None => Comps::default(),
     };
     Ok(LoadedRepo {
@@ -239,14 +265,28 @@ pub fn load_repo(source: &RepoSource, arch: &ArchPolicy) -> Result<LoadedRepo, R
     })
 }
 
+/// Parse the file a repomd.xml record names, verified in the same pass.
 fn read_verified<T>(
+    repo: &str,
     root: &Path,
     record: &DataRecord,
     parse: impl FnOnce(Box<dyn std::io::BufRead + Send>, &Path) -> Result<T, RepoError>,
 ) -> Result<T, RepoError> {
     let path = root.join(&record.location);
-    verify_checksum(&path, &record.checksum_type, &record.checksum)?;
-    parse(open_decompressed(&path)?, &path)
+    if !path.is_file() {
+        return Err(RepoError::Missing {
+            repo: repo.to_string(),
+            kind: record.kind.clone(),
+            path,
+        });
+    }
+    compressed::parse_verified(
+        &path,
+        &record.checksum,
+        "repomd.xml",
+        compressed::limit_for(&record.kind),
+        parse,
+    )
 }
 
 /// Load every repository for `arch` into one pool; repos are read in parallel.
@@ -288,7 +328,7 @@ fn add_file_provides(repos: &mut [LoadedRepo]) -> Result<(), RepoError> {
     let found: Vec<Vec<(usize, String)>> = repos
         .par_iter()
         .map(|r| {
-            let index = pkgid_index(r.packages.packages.iter().map(|p| p.checksum.1.as_str()));
+            let index = pkgid_index(r.packages.packages.iter().map(|p| p.checksum.hex.as_str()));
             let may_hold = |bytes: &[u8]| finder.is_match(bytes);
             scan_repo_filelists(&r.info, may_hold, |pkgid, file, out| {
                 if wanted.contains(file) {
@@ -356,7 +396,7 @@ pub(crate) fn scan_repo_filelists<T: Send>(
     keep: impl Fn(&str, &str, &mut Vec<T>) + Sync,
 ) -> Result<Vec<T>, RepoError> {
     match &info.filelists {
-        Some(record) => read_verified(&info.root, record, |input, path| {
+        Some(record) => read_verified(&info.name, &info.root, record, |input, path| {
             filelists::scan_filelists(input, path, may_hold, keep)
         }),
         None => Ok(Vec::new()),

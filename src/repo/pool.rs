@@ -46,8 +46,8 @@ pub struct Package {
     pub summary: String,
     /// Path of the .rpm relative to the repository root.
     pub location: String,
-    /// (algorithm, hex digest) of the .rpm file.
-    pub checksum: (String, String),
+    /// Of the .rpm file (its `pkgid` in filelists.xml).
+    pub checksum: super::Checksum,
     pub size_package: u64,
     pub size_installed: u64,
     pub source_rpm: String,
@@ -242,7 +242,8 @@ impl Pool {
                 .ids()
                 .filter(|&id| self.get(id).repo == Some(RepoId(r as u32)))
                 .collect();
-            let index = super::pkgid_index(ids.iter().map(|&id| self.get(id).checksum.1.as_str()));
+            let index =
+                super::pkgid_index(ids.iter().map(|&id| self.get(id).checksum.hex.as_str()));
             found.extend(super::scan_repo_filelists(
                 info,
                 |_| true,

@@ -13,7 +13,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::chunks::{parse_in_chunks, Chunk, CHUNK};
 use super::intern::ByteKeys;
 use super::xml::{attr, local, XmlStream};
-use super::{Package, RepoError, RepoPackages};
+use super::{Checksum, Package, RepoError, RepoPackages};
 use crate::rpm::{Cmp, Dep, DepKind, Evr};
 
 fn dep_list(name: &str) -> Option<DepKind> {
@@ -61,7 +61,7 @@ fn parse_chunk(
     path: &Path,
     keep_arch: &impl Fn(&str) -> bool,
 ) -> Result<RepoPackages, RepoError> {
-    let (first, last) = (chunk.first(), chunk.last);
+    let first = chunk.first();
     let mut xml = chunk.xml(path, b"<metadata>");
     let mut buf = Vec::with_capacity(4096);
     let mut out = RepoPackages::new();
@@ -119,9 +119,6 @@ fn parse_chunk(
     }
     if first && !saw_root {
         return Err(xml.error("no <metadata> element: this is not a primary.xml".into()));
-    }
-    if last && current.is_some() {
-        return Err(xml.error("the file ends inside a <package>".into()));
     }
     Ok(out)
 }
@@ -227,10 +224,13 @@ fn read_text_field<R: BufRead>(
         "sourcerpm" => pkg.source_rpm = xml.text()?,
         "checksum" => {
             let algo = xml.required_attr(e, "type")?;
-            pkg.checksum = (
-                if algo == "sha" { "sha1".into() } else { algo },
-                xml.text()?.trim().to_string(),
-            );
+            let hex = xml.text()?;
+            pkg.checksum = Checksum::new(&algo, &hex).ok_or_else(|| {
+                xml.error(format!(
+                    "package {}: unsupported checksum type {algo:?}",
+                    pkg.name
+                ))
+            })?;
         }
         "file" => pkg.files.push(xml.text()?),
         // A container whose children are read one by one.
@@ -285,6 +285,10 @@ fn finish_package<R: BufRead>(xml: &XmlStream<R>, pkg: &Package) -> Result<(), R
     if pkg.location.is_empty() {
         return Err(xml.error(format!("package {} has no <location>", pkg.nevra())));
     }
+    // A package that cannot be verified is never installed.
+    if pkg.checksum.hex.is_empty() {
+        return Err(xml.error(format!("package {} has no <checksum>", pkg.nevra())));
+    }
     Ok(())
 }
 
@@ -302,6 +306,7 @@ mod tests {
             let arch = if i % 3 == 0 { "noarch" } else { "x86_64" };
             xml.push_str(&format!(
                 r#"<package type="rpm"><name>p{i}</name><arch>{arch}</arch><version epoch="0" ver="1.{i}" rel="1"/>
+<checksum type="sha256" pkgid="YES">{i:064x}</checksum>
 <description>a &lt;tag&gt; &amp; text</description><location href="Packages/p{i}.rpm"/>
 <format><rpm:requires><rpm:entry name="lib{}" flags="GE" epoch="0" ver="1"/><rpm:entry name="/bin/sh" pre="1"/></rpm:requires>
 <rpm:provides><rpm:entry name="cap &amp; more"/></rpm:provides><file>/usr/bin/p{i}</file></format></package>
@@ -361,20 +366,28 @@ mod tests {
         let err =
             read_in_chunks(xml.as_bytes(), Path::new("primary.xml"), |_| true, 500).unwrap_err();
         match err {
-            RepoError::Xml { offset, .. } => assert!(
-                offset <= at && at - offset < 600,
-                "offset {offset}, error at {at}"
-            ),
+            RepoError::Xml { offset, .. } => {
+                assert!(offset.abs_diff(at) < 600, "offset {offset}, error at {at}")
+            }
             other => panic!("{other}"),
         }
-        let truncated = &primary(5)[..300];
-        let err = read_in_chunks(
-            truncated.as_bytes(),
-            Path::new("primary.xml"),
-            |_| true,
-            100,
-        )
-        .unwrap_err();
-        assert!(err.to_string().contains("ends inside a <package>"), "{err}");
+        let whole = primary(5);
+        let after_a_package = whole.find("</package>").unwrap() + "</package>".len();
+        for cut in [300, after_a_package, whole.len() - "</metadata>\n".len()] {
+            let err = read_in_chunks(
+                &whole.as_bytes()[..cut],
+                Path::new("primary.xml"),
+                |_| true,
+                100,
+            )
+            .unwrap_err();
+            // A document cut after a complete </package> is still cut:
+            // dnf refuses it, and so does this.
+            assert!(
+                err.to_string().contains("truncated") || err.to_string().contains("end of file"),
+                "cut at {cut} of {}: {err}",
+                whole.len()
+            );
+        }
     }
 }

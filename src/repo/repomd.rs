@@ -5,6 +5,7 @@ use std::path::Path;
 
 use quick_xml::events::Event;
 
+use super::digest::Checksum;
 use super::xml::{local, XmlStream};
 use super::RepoError;
 
@@ -14,8 +15,7 @@ pub struct DataRecord {
     pub kind: String,
     /// Path relative to the repository root, e.g. `repodata/…-primary.xml.gz`.
     pub location: String,
-    pub checksum_type: String,
-    pub checksum: String,
+    pub checksum: Checksum,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -47,16 +47,19 @@ impl Repomd {
                         current = Some(DataRecord {
                             kind,
                             location: String::new(),
-                            checksum_type: String::new(),
-                            checksum: String::new(),
+                            checksum: Checksum::default(),
                         });
                     }
                     "checksum" => {
                         let algo = xml.required_attr(&e, "type")?;
                         let value = xml.text()?;
                         if let Some(rec) = current.as_mut() {
-                            rec.checksum_type = normalize_algorithm(&algo);
-                            rec.checksum = value.trim().to_string();
+                            rec.checksum = Checksum::new(&algo, &value).ok_or_else(|| {
+                                xml.error(format!(
+                                    "unsupported checksum type {algo:?} for {}",
+                                    rec.kind
+                                ))
+                            })?;
                         }
                     }
                     _ => {}
@@ -84,13 +87,5 @@ impl Repomd {
 
     pub fn record(&self, kind: &str) -> Option<&DataRecord> {
         self.data.iter().find(|d| d.kind == kind)
-    }
-}
-
-/// createrepo writes `sha` for SHA-1 in old repos; everything else is already canonical.
-fn normalize_algorithm(algo: &str) -> String {
-    match algo {
-        "sha" => "sha1".to_string(),
-        other => other.to_ascii_lowercase(),
     }
 }
