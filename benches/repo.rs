@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use rootsmith::repo::{load_repo, RepoSource};
+use rootsmith::repo::{load_repo, RepoSource, Store};
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -38,7 +38,7 @@ fn bench_primary(c: &mut Criterion) {
             .measurement_time(Duration::from_secs(20));
         let arch = rootsmith::rpm::ArchPolicy::new("x86_64", false).expect("a known arch");
         group.bench_function(name, |b| {
-            b.iter(|| load_repo(&source, &arch).expect("loads"))
+            b.iter(|| load_repo(&Store::default(), &source, &arch).expect("loads"))
         });
         group.finish();
         if benchmarking {

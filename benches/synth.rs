@@ -19,7 +19,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use rootsmith::repo::{load_pool, Pool, RepoSource};
+use rootsmith::repo::{load_pool, Pool, RepoSource, Store};
 use rootsmith::solve::{solve, Request};
 
 #[path = "../tests/support/mod.rs"]
@@ -193,7 +193,7 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("synth");
     group.sample_size(10).warm_up_time(Duration::from_secs(1));
     group.measurement_time(Duration::from_secs(if benchmarking { 30 } else { 1 }));
-    let (pool, _) = timed(|| load_pool(&[source(repo)], &x86_64()));
+    let (pool, _) = timed(|| load_pool(&Store::default(), &[source(repo)], &x86_64()));
     let pool = match pool {
         Ok(p) => p,
         Err(e) => {
@@ -203,13 +203,13 @@ fn bench(c: &mut Criterion) {
     };
     group.bench_function(
         format!("load_pool {} ({} packages)", repo.scale, repo.packages),
-        |b| b.iter(|| load_pool(&[source(repo)], &x86_64()).expect("load_pool")),
+        |b| b.iter(|| load_pool(&Store::default(), &[source(repo)], &x86_64()).expect("load_pool")),
     );
     if benchmarking {
         need!(t, python3_solv());
         let ours = median(
             (0..RUNS)
-                .map(|_| timed(|| load_pool(&[source(repo)], &x86_64())).1)
+                .map(|_| timed(|| load_pool(&Store::default(), &[source(repo)], &x86_64())).1)
                 .collect(),
         );
         let job = serde_json::json!({

@@ -1,12 +1,14 @@
-//! Package files for a transaction: local repositories only so far. Every file is
-//! checked against the checksum primary.xml records before anything reads it.
+//! Package files for a transaction: read in place from a local repository,
+//! or downloaded (in parallel, verified while streaming) into the
+//! content-addressed cache, where a noarch package that several arches
+//! need is fetched once.
 
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 use thiserror::Error;
 
-use crate::repo::{verify_file, PkgId, Pool, RepoError};
+use crate::repo::{verify_file, PkgId, Pool, RepoError, MAX_METADATA_BYTES};
 
 #[derive(Debug, Error)]
 pub enum FetchError {
@@ -14,35 +16,60 @@ pub enum FetchError {
     Package { nevra: String, source: RepoError },
     #[error("package {nevra} has no repository")]
     NoRepo { nevra: String },
+    #[error("cannot start the download threads: {0}")]
+    Threads(String),
 }
 
-/// Local, verified paths of the packages, in the order given.
+/// Local, verified paths of the packages, in the order given. Downloads
+/// run `parallel_downloads` at a time, whatever the number of cores: they
+/// wait on the network, not on the CPU.
 pub fn fetch(pool: &Pool, packages: &[PkgId]) -> Result<Vec<PathBuf>, FetchError> {
-    packages
-        .par_iter()
-        .map(|&id| {
-            let pkg = pool.get(id);
-            let repo = pkg
-                .repo
-                .ok_or_else(|| FetchError::NoRepo { nevra: pkg.nevra() })?;
-            let path = pool.repos[repo.0 as usize].root.join(&pkg.location);
-            if !path.is_file() {
-                let source = RepoError::NotFound {
-                    repo: pool.repos[repo.0 as usize].name.clone(),
-                    location: path.display().to_string(),
-                };
-                return Err(FetchError::Package {
-                    nevra: pkg.nevra(),
-                    source,
-                });
+    let parallel = pool
+        .repos
+        .first()
+        .map_or(1, |r| r.fetcher.options().parallel_downloads.max(1));
+    let threads = rayon::ThreadPoolBuilder::new()
+        .num_threads(parallel)
+        .thread_name(|i| format!("fetch-{i}"))
+        .build()
+        .map_err(|e| FetchError::Threads(e.to_string()))?;
+    threads.install(|| packages.par_iter().map(|&id| fetch_one(pool, id)).collect())
+}
+
+fn fetch_one(pool: &Pool, id: PkgId) -> Result<PathBuf, FetchError> {
+    let pkg = pool.get(id);
+    let failed = |source| FetchError::Package {
+        nevra: pkg.nevra(),
+        source,
+    };
+    let repo = pool
+        .repo_of(id)
+        .ok_or_else(|| FetchError::NoRepo { nevra: pkg.nevra() })?;
+    let what = format!("package {}", pkg.nevra());
+    let reach = || {
+        repo.fetcher.reach(
+            &repo.access,
+            &pkg.location,
+            &pkg.checksum,
+            MAX_METADATA_BYTES,
+            &what,
+        )
+    };
+    let reached = reach().map_err(failed)?;
+    if reached.verified {
+        return Ok(reached.path);
+    }
+    match verify_file(&reached.path, &pkg.checksum, "primary.xml") {
+        Ok(()) => Ok(reached.path),
+        // A damaged cached copy: fetch it again, once.
+        Err(RepoError::ChecksumMismatch(_)) if reached.cached => {
+            repo.fetcher.evict(&reached);
+            let again = reach().map_err(failed)?;
+            if !again.verified {
+                verify_file(&again.path, &pkg.checksum, "primary.xml").map_err(failed)?;
             }
-            verify_file(&path, &pkg.checksum, "primary.xml").map_err(|source| {
-                FetchError::Package {
-                    nevra: pkg.nevra(),
-                    source,
-                }
-            })?;
-            Ok(path)
-        })
-        .collect()
+            Ok(again.path)
+        }
+        Err(e) => Err(failed(e)),
+    }
 }

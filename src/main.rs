@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use rootsmith::config::Kickstart;
 use rootsmith::engine::{self, EngineError, ImageRequest, Progress, Selection};
 use rootsmith::image::Format;
-use rootsmith::repo::{RepoSetting, RepoSource};
+use rootsmith::repo::{RepoSource, Setopt, Store, StoreOptions};
 use rootsmith::solve::SolveError;
 
 #[derive(Parser)]
@@ -19,6 +19,37 @@ use rootsmith::solve::SolveError;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+/// Where downloads are kept and how hard to try: every command's.
+#[derive(Args)]
+struct StoreArgs {
+    /// The download cache [default: $XDG_CACHE_HOME/rootsmith].
+    #[arg(long, global = true, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Use only the cache: never download (a file it lacks is an error).
+    #[arg(long, global = true)]
+    offline: bool,
+    /// dnf's --setopt: timeout=SECONDS, retries=N, and for build and
+    /// resolve a repository's REPO.priority=N or REPO.cost=N (repeatable).
+    #[arg(long = "setopt", global = true, value_name = "OPTION=VALUE")]
+    setopts: Vec<Setopt>,
+}
+
+impl StoreArgs {
+    fn store(&self) -> Store {
+        let mut options = StoreOptions {
+            offline: self.offline,
+            ..StoreOptions::default()
+        };
+        if let Some(dir) = &self.cache_dir {
+            options.cache_dir = dir.clone();
+        }
+        Setopt::apply_net(&self.setopts, &mut options.net);
+        Store::new(options)
+    }
 }
 
 #[derive(Subcommand)]
@@ -82,10 +113,6 @@ struct Input {
     /// A repository as NAME=URL_OR_PATH (repeatable); replaces the kickstart's repo lines.
     #[arg(long = "repo", value_parser = parse_repo)]
     repos: Vec<RepoSource>,
-    /// A repository's dnf priority or cost, as REPO.priority=N or
-    /// REPO.cost=N (repeatable; dnf's --setopt).
-    #[arg(long = "setopt")]
-    setopts: Vec<RepoSetting>,
     #[arg(long)]
     arch: String,
     /// Value of $releasever in repository URLs.
@@ -109,7 +136,7 @@ fn parse_repo(s: &str) -> Result<RepoSource, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command) {
+    match run(cli.command, &cli.store) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
@@ -118,7 +145,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command) -> Result<ExitCode, EngineError> {
+fn run(command: Command, store_args: &StoreArgs) -> Result<ExitCode, EngineError> {
+    let store = store_args.store();
     match command {
         Command::Compose {
             config,
@@ -126,7 +154,16 @@ fn run(command: Command) -> Result<ExitCode, EngineError> {
             arches,
             json,
         } => {
-            let report = engine::compose(&config, &out, &arches, &Progress::new(json))?;
+            if store_args
+                .setopts
+                .iter()
+                .any(|s| matches!(s, Setopt::Repo(_)))
+            {
+                return Err(EngineError::Selection(
+                    "compose takes repository priority and cost from the compose config, not --setopt".into(),
+                ));
+            }
+            let report = engine::compose(&config, &out, &arches, &store, &Progress::new(json))?;
             if json {
                 print_stdout(&serde_json::to_string_pretty(&report).expect("report serializes"));
             }
@@ -149,9 +186,10 @@ fn run(command: Command) -> Result<ExitCode, EngineError> {
         } => {
             let (kickstart, selection) = input.selection()?;
             let pool = engine::pool_for(
+                &store,
                 kickstart.as_ref(),
                 &input.repo_sources(),
-                &input.setopts,
+                &store_args.setopts,
                 &selection,
                 &input.arch,
                 &input.releasever,
@@ -187,9 +225,10 @@ fn run(command: Command) -> Result<ExitCode, EngineError> {
         } => {
             let (kickstart, selection) = input.selection()?;
             let pool = engine::pool_for(
+                &store,
                 kickstart.as_ref(),
                 &input.repo_sources(),
-                &input.setopts,
+                &store_args.setopts,
                 &selection,
                 &input.arch,
                 &input.releasever,
@@ -280,7 +319,13 @@ impl Input {
         self.repos
             .iter()
             .map(|r| {
-                rootsmith::plan::repo_source(&r.name, &r.baseurl, &self.arch, &self.releasever, cwd)
+                rootsmith::plan::repo_source(
+                    &r.name,
+                    &r.location,
+                    &self.arch,
+                    &self.releasever,
+                    cwd,
+                )
             })
             .collect()
     }

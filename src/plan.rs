@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use crate::config::{ComposeConfig, Kickstart, KickstartError, RepoLine};
-use crate::repo::{RepoSource, DEFAULT_COST};
+use crate::repo::{Location, RepoSource, DEFAULT_COST};
 
 #[derive(Debug, Error)]
 pub enum PlanError {
@@ -51,17 +51,18 @@ pub fn anchor_baseurl(url: &str, base: &Path) -> String {
     }
 }
 
-/// A configured repository for `arch`: variables substituted, a relative path anchored at `base`.
+/// A configured repository for `arch`: variables substituted, a relative
+/// baseurl or list path anchored at `base`.
 pub fn repo_source(
     name: &str,
-    baseurl: &str,
+    location: &Location,
     arch: &str,
     releasever: &str,
     base: &Path,
 ) -> RepoSource {
-    RepoSource::new(
+    RepoSource::at(
         name,
-        anchor_baseurl(&substitute(baseurl, arch, releasever), base),
+        location.map(|url| anchor_baseurl(&substitute(url, arch, releasever), base)),
     )
 }
 
@@ -73,7 +74,7 @@ pub fn kickstart_repos(repos: &[RepoLine], arch: &str, releasever: &str) -> Vec<
             let base = r.place.file.parent().unwrap_or(Path::new("."));
             RepoSource {
                 cost: r.cost.unwrap_or(DEFAULT_COST),
-                ..repo_source(&r.name, &r.baseurl, arch, releasever, base)
+                ..repo_source(&r.name, &r.location, arch, releasever, base)
             }
         })
         .collect()
@@ -107,10 +108,11 @@ pub fn plan(config: &ComposeConfig, only_arches: &[String]) -> Result<Vec<Task>,
                 config
                     .repos
                     .iter()
-                    .map(|r| RepoSource {
+                    .filter_map(|r| Some((r, r.location()?)))
+                    .map(|(r, location)| RepoSource {
                         priority: r.priority,
                         cost: r.cost,
-                        ..repo_source(&r.name, &r.baseurl, arch, releasever, &config.base_dir)
+                        ..repo_source(&r.name, &location, arch, releasever, &config.base_dir)
                     })
                     .collect()
             };

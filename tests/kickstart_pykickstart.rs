@@ -24,7 +24,7 @@ print(json.dumps({
   "excluded_groups": sorted(g.name for g in pk.excludedGroupList),
   "exclude_weakdeps": bool(pk.excludeWeakdeps),
   "environment": pk.environment,
-  "repos": sorted([r.name, r.baseurl, r.cost] for r in p.handler.repo.dataList()),
+  "repos": sorted([r.name, *next([k, getattr(r, k)] for k in ("baseurl", "mirrorlist", "metalink") if getattr(r, k)), r.cost] for r in p.handler.repo.dataList()),
 }))
 "#;
 
@@ -61,7 +61,7 @@ fn ours(path: &Path) -> Value {
     let mut repos: Vec<Value> = ks
         .repos
         .iter()
-        .map(|r| json!([r.name, r.baseurl, r.cost]))
+        .map(|r| json!([r.name, r.location.option(), r.location.url(), r.cost]))
         .collect();
     repos.sort_by_key(|r| r.to_string());
     json!({

@@ -6,7 +6,7 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use rootsmith::repo::{load_repo, RepoSource};
+use rootsmith::repo::{load_repo, RepoSource, Store};
 use rootsmith::rpm::{Dep, DepKind};
 use support::fixtures::{fixture_pool, python3_solv, run_python, shared_fixture};
 
@@ -52,7 +52,7 @@ fn cs9_baseos_matches_elementtree_reading() {
     let root = need!(t, shared_fixture("repos/cs9-baseos-2022"));
     let source = RepoSource::new("baseos", root.display().to_string());
     let arch = rootsmith::rpm::ArchPolicy::new("x86_64", false).expect("a known arch");
-    let repo = load_repo(&source, &arch).expect("BaseOS loads");
+    let repo = load_repo(&Store::default(), &source, &arch).expect("BaseOS loads");
     let kinds = [
         DepKind::Requires,
         DepKind::Provides,

@@ -24,7 +24,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use rootsmith::repo::{load_pool, Package, PkgId, Pool, RepoSource};
+use rootsmith::repo::{load_pool, Package, PkgId, Pool, RepoSource, Store};
 use rootsmith::rpm::{Cmp, Dep, DepKind};
 use rootsmith::solve::{install_order, solve, Request};
 use rpm::{BuildConfig, CompressionType, Dependency, DependencyFlags, FileOptions, PackageBuilder};
@@ -147,6 +147,7 @@ fn repo_pool(dir: &Path) -> Pool {
             .arg(dir),
     );
     load_pool(
+        &Store::default(),
         &[RepoSource::new("order", dir.display().to_string())],
         &rootsmith::rpm::ArchPolicy::new("x86_64", false).expect("a known arch"),
     )
@@ -872,6 +873,7 @@ fn distro_order(test: &str, arch: &str) {
     run.assert_ok();
     let nevras = support::lines(&run.stdout);
     let pool = load_pool(
+        &Store::default(),
         &[RepoSource::new("ts", d.repo(arch).display().to_string())],
         &rootsmith::rpm::ArchPolicy::new(arch, false).expect("a known arch"),
     )

@@ -13,7 +13,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use rootsmith::repo::{load_pool, RepoSource};
+use rootsmith::repo::{load_pool, RepoSource, Store};
 use support::fixtures::{python3_solv, run_python};
 use support::{need_root, tools, Skip};
 use synth::{request_names, synth_repo, Scale, SynthRepo};
@@ -73,7 +73,8 @@ fn rootsmith_loads_what_libsolv_reads() {
         python3_solv()
     );
     let source = RepoSource::new("synth", repo.dir.display().to_string());
-    let pool = load_pool(&[source], &x86_64()).expect("rootsmith loads the synthetic repository");
+    let pool = load_pool(&Store::default(), &[source], &x86_64())
+        .expect("rootsmith loads the synthetic repository");
     let ours: BTreeSet<String> = pool.packages.iter().map(|p| p.nevra()).collect();
     let theirs = strings(&libsolv_read(repo, false)["nevras"]);
     assert_eq!(
@@ -171,6 +172,7 @@ fn rootsmith_resolves_like_libsolv() {
     let repo = need!(t, small());
     need!(t, python3_solv());
     let pool = load_pool(
+        &Store::default(),
         &[RepoSource::new("synth", repo.dir.display().to_string())],
         &x86_64(),
     )
@@ -251,6 +253,7 @@ fn dnf_resolves_a_request_like_libsolv() {
         "request_names is deterministic"
     );
     let pool = load_pool(
+        &Store::default(),
         &[RepoSource::new("synth", repo.dir.display().to_string())],
         &x86_64(),
     )

@@ -36,13 +36,29 @@ pub struct ComposeSection {
 #[serde(deny_unknown_fields)]
 pub struct RepoConfig {
     pub name: String,
-    pub baseurl: String,
+    /// Exactly one of `baseurl`, `mirrorlist` and `metalink`, as in a dnf repo file.
+    pub baseurl: Option<String>,
+    pub mirrorlist: Option<String>,
+    pub metalink: Option<String>,
     /// dnf's `priority`: a lower value wins over any version in other repos.
     #[serde(default = "default_priority")]
     pub priority: i32,
     /// dnf's `cost`: among equal versions the cheaper repo's package wins.
     #[serde(default = "default_cost")]
     pub cost: i32,
+}
+
+impl RepoConfig {
+    /// Where the repository is; `None` unless exactly one is given.
+    pub fn location(&self) -> Option<crate::repo::Location> {
+        use crate::repo::Location;
+        match (&self.baseurl, &self.mirrorlist, &self.metalink) {
+            (Some(u), None, None) => Some(Location::Baseurl(u.clone())),
+            (None, Some(u), None) => Some(Location::Mirrorlist(u.clone())),
+            (None, None, Some(u)) => Some(Location::Metalink(u.clone())),
+            _ => None,
+        }
+    }
 }
 
 fn default_priority() -> i32 {
@@ -136,6 +152,14 @@ impl ComposeConfig {
             if field.is_empty() || field.contains('/') {
                 return Err(format!(
                     "product name and version must be non-empty and contain no '/': {field:?}"
+                ));
+            }
+        }
+        for repo in &self.repos {
+            if repo.location().is_none() {
+                return Err(format!(
+                    "[[repo]] {}: give exactly one of baseurl, mirrorlist and metalink",
+                    repo.name
                 ));
             }
         }

@@ -33,11 +33,12 @@ impl fmt::Display for Place {
     }
 }
 
-/// `repo --name=NAME --baseurl=URL` (variables such as `$basearch` not yet substituted).
+/// `repo --name=NAME --baseurl=URL` (or `--mirrorlist=`, `--metalink=`;
+/// variables such as `$basearch` not yet substituted).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RepoLine {
     pub name: String,
-    pub baseurl: String,
+    pub location: crate::repo::Location,
     /// `--cost=N`, dnf's repo cost.
     pub cost: Option<i32>,
     pub place: Place,
@@ -345,33 +346,46 @@ fn take_section<'a>(
 
 fn parse_repo(words: &[String], place: &Place) -> Result<RepoLine, KickstartError> {
     let mut name = None;
-    let mut baseurl = None;
+    use crate::repo::Location;
+    let mut location = None;
     let mut cost = None;
     let mut iter = words[1..].iter();
     while let Some(word) = iter.next() {
         let (key, value) = match word.split_once('=') {
             Some((k, v)) => (k, v.to_string()),
-            None if matches!(word.as_str(), "--name" | "--baseurl" | "--cost") => (
+            None if matches!(
                 word.as_str(),
-                iter.next()
-                    .cloned()
-                    .ok_or_else(|| syntax(place, &format!("{word} needs a value")))?,
-            ),
+                "--name" | "--baseurl" | "--mirrorlist" | "--metalink" | "--cost"
+            ) =>
+            {
+                (
+                    word.as_str(),
+                    iter.next()
+                        .cloned()
+                        .ok_or_else(|| syntax(place, &format!("{word} needs a value")))?,
+                )
+            }
             None => (word.as_str(), String::new()),
         };
         match key {
             "--name" => name = Some(value),
-            "--baseurl" => baseurl = Some(value),
+            "--baseurl" | "--mirrorlist" | "--metalink" => {
+                if location.is_some() {
+                    return Err(syntax(
+                        place,
+                        "repo takes only one of --baseurl, --mirrorlist and --metalink",
+                    ));
+                }
+                location = Some(match key {
+                    "--baseurl" => Location::Baseurl(value),
+                    "--mirrorlist" => Location::Mirrorlist(value),
+                    _ => Location::Metalink(value),
+                });
+            }
             "--cost" => {
                 cost = Some(value.parse().map_err(|_| {
                     syntax(place, &format!("repo --cost={value:?} is not an integer"))
                 })?)
-            }
-            "--mirrorlist" | "--metalink" => {
-                return Err(syntax(
-                    place,
-                    &format!("repo {key} is not supported yet; give --baseurl"),
-                ))
             }
             _ => {
                 return Err(syntax(
@@ -383,7 +397,8 @@ fn parse_repo(words: &[String], place: &Place) -> Result<RepoLine, KickstartErro
     }
     Ok(RepoLine {
         name: name.ok_or_else(|| syntax(place, "repo needs --name="))?,
-        baseurl: baseurl.ok_or_else(|| syntax(place, "repo needs --baseurl="))?,
+        location: location
+            .ok_or_else(|| syntax(place, "repo needs --baseurl=, --mirrorlist= or --metalink="))?,
         cost,
         place: place.clone(),
     })
@@ -451,7 +466,10 @@ mod tests {
             "# top\n%include common.ks\nlang en_US.UTF-8\n%packages --exclude-weakdeps\n-vim\nkernel\n%end\n%post\nrm -rf /tmp/*\n%end\n",
         );
         let ks = Kickstart::load(&main).unwrap();
-        assert_eq!(ks.repos[0].baseurl, "file:///srv/$basearch");
+        assert_eq!(
+            ks.repos[0].location,
+            crate::repo::Location::Baseurl("file:///srv/$basearch".into())
+        );
         assert_eq!(ks.packages.packages, ["bash", "kernel"]);
         assert_eq!(ks.packages.excluded_packages, ["vim"]);
         assert_eq!(ks.packages.groups, ["core"]);

@@ -19,7 +19,7 @@ use crate::fetch::{fetch, FetchError};
 use crate::image::{write_archive, Archive, Format, ImageConfig, ImageError};
 use crate::plan::{plan, PlanError, Task};
 use crate::publish::{publish_image, staging_dir, PublishError};
-use crate::repo::{load_pool, PkgId, Pool, RepoError, RepoSetting, RepoSource};
+use crate::repo::{load_pool, PkgId, Pool, RepoError, RepoSource, Setopt, Store, StoreStats};
 use crate::rootfs::{apply_owners, install_package, rpm_dbpath, RootfsError, Spool, Tree};
 use crate::rpm::ArchPolicy;
 use crate::rpmdb::{write_rpmdb, InstalledPackage, RpmdbError};
@@ -363,6 +363,8 @@ pub struct ComposeReport {
     pub version: String,
     pub output: PathBuf,
     pub images: Vec<ImageReport>,
+    /// What the metadata store loaded, shared and downloaded.
+    pub metadata: StoreStats,
 }
 
 impl ComposeReport {
@@ -372,10 +374,12 @@ impl ComposeReport {
 }
 
 /// `rootsmith compose`: every image × arch of a compose config, in parallel.
+/// Every image shares `store`: a (repositories, arch) pool is loaded once.
 pub fn compose(
     config_path: &Path,
     out: &Path,
     arches: &[String],
+    store: &Store,
     progress: &Progress,
 ) -> Result<ComposeReport, EngineError> {
     let config = ComposeConfig::load(config_path)?;
@@ -383,13 +387,14 @@ pub fn compose(
     report_unapplied(&tasks, progress);
     let images = tasks
         .par_iter()
-        .map(|task| run_task(task, out, progress))
+        .map(|task| run_task(task, out, store, progress))
         .collect();
     Ok(ComposeReport {
         product: config.product.name.clone(),
         version: config.product.version.clone(),
         output: out.to_path_buf(),
         images,
+        metadata: store.stats(),
     })
 }
 
@@ -407,7 +412,7 @@ fn report_unapplied(tasks: &[Task], progress: &Progress) {
     }
 }
 
-fn run_task(task: &Task, out: &Path, progress: &Progress) -> ImageReport {
+fn run_task(task: &Task, out: &Path, store: &Store, progress: &Progress) -> ImageReport {
     let log = progress.task(&format!("{}.{}", task.image, task.arch));
     let mut report = ImageReport {
         image: task.image.clone(),
@@ -418,7 +423,7 @@ fn run_task(task: &Task, out: &Path, progress: &Progress) -> ImageReport {
         packages: 0,
         error: None,
     };
-    match build_and_publish(task, out, &log) {
+    match build_and_publish(task, out, store, &log) {
         Ok((built, published)) => {
             log.finish(&format!("published {}", published.display()));
             report.path = Some(published);
@@ -437,10 +442,11 @@ fn run_task(task: &Task, out: &Path, progress: &Progress) -> ImageReport {
 fn build_and_publish(
     task: &Task,
     out: &Path,
+    store: &Store,
     log: &TaskProgress,
 ) -> Result<(Built, PathBuf), EngineError> {
     let selection = Selection::from_kickstart(&task.kickstart.packages);
-    let pool = load_pool(&task.repos, &selection.arch_policy(&task.arch)?)?;
+    let pool = store.pool(&task.repos, &selection.arch_policy(&task.arch)?)?;
     log.step(&format!(
         "loaded {} packages from {} repositories",
         pool.packages.len(),
@@ -466,9 +472,10 @@ fn build_and_publish(
 
 /// Load the pool for a one-off `build` or `resolve` from a kickstart or specs.
 pub fn pool_for(
+    store: &Store,
     kickstart: Option<&Kickstart>,
     repos: &[RepoSource],
-    settings: &[RepoSetting],
+    settings: &[Setopt],
     selection: &Selection,
     arch: &str,
     releasever: &str,
@@ -484,6 +491,6 @@ pub fn pool_for(
             "no repository given: use --repo NAME=URL_OR_PATH or kickstart repo lines".into(),
         ));
     }
-    RepoSetting::apply(settings, &mut sources).map_err(EngineError::Selection)?;
-    Ok(load_pool(&sources, &policy)?)
+    Setopt::apply_repos(settings, &mut sources).map_err(EngineError::Selection)?;
+    Ok(load_pool(store, &sources, &policy)?)
 }

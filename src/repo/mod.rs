@@ -1,6 +1,8 @@
-//! Repository metadata: repomd.xml, primary and comps, read from local paths or
-//! file:// URLs, verified against repomd's checksums, into a [`Pool`] for one arch.
+//! Repository metadata: repomd.xml, primary, filelists and comps, from a
+//! local folder or remote mirrors (through the [`Store`] and its cache),
+//! verified against repomd's checksums, into a [`Pool`] for one arch.
 
+mod cache;
 mod chunks;
 mod compressed;
 mod comps;
@@ -8,15 +10,17 @@ mod digest;
 mod filelists;
 mod index;
 mod intern;
+mod location;
+mod net;
 mod pool;
 mod primary;
 mod records;
 mod repomd;
+mod store;
 mod write;
 mod xml;
 
 use std::path::{Path, PathBuf};
-
 use thiserror::Error;
 
 use crate::rpm::ArchPolicy;
@@ -26,6 +30,8 @@ pub use comps::read_comps;
 pub use digest::{hex, Checksum, DigestKind};
 pub use filelists::scan_filelists;
 pub use index::{DepId, DepIndex};
+pub use location::{parse_metalink, parse_mirrorlist, Location, Metalink, Mirror};
+pub use net::NetOptions;
 pub use pool::{
     Comps, Environment, Group, Package, PkgId, Pool, RepoId, RepoInfo, DEFAULT_COST,
     DEFAULT_PRIORITY,
@@ -33,16 +39,30 @@ pub use pool::{
 pub use primary::read_primary;
 pub use records::RepoPackages;
 pub use repomd::{DataRecord, Repomd};
+pub use store::{Fetcher, Reached, RepoAccess, Store, StoreOptions, StoreStats};
 pub use write::write_repodata;
 
 #[derive(Debug, Error)]
 pub enum RepoError {
     #[error("repository {repo}: {location} does not exist or is not a directory")]
     NotFound { repo: String, location: String },
-    #[error(
-        "repository {repo}: only local paths and file:// URLs are supported so far, not {url}"
-    )]
-    UnsupportedUrl { repo: String, url: String },
+    #[error("repository {repo}: {option} {url}: {reason}")]
+    Mirrors {
+        repo: String,
+        option: &'static str,
+        url: String,
+        reason: String,
+    },
+    #[error("repository {repo}: cannot get {what} from any mirror:{}", tried.iter().map(|t| format!("\n  {t}")).collect::<String>())]
+    Unreachable {
+        repo: String,
+        what: String,
+        tried: Vec<String>,
+    },
+    #[error("{0}")]
+    Network(String),
+    #[error("repository {repo}: location {location:?} leads outside the repository; refused")]
+    UnsafeLocation { repo: String, location: String },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -103,12 +123,12 @@ impl RepoError {
     }
 }
 
-/// A repository as configured: a name and a base URL or path, with
+/// A repository as configured: a name and where it lives, with
 /// `$basearch`/`$releasever` already substituted.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RepoSource {
     pub name: String,
-    pub baseurl: String,
+    pub location: Location,
     /// dnf's `priority` (lower wins over any version elsewhere).
     pub priority: i32,
     /// dnf's `cost` (lower wins among equal versions).
@@ -116,40 +136,32 @@ pub struct RepoSource {
 }
 
 impl RepoSource {
-    /// A source with dnf's default priority and cost.
+    /// A source at a base URL or path, with dnf's default priority and cost.
     pub fn new(name: impl Into<String>, baseurl: impl Into<String>) -> RepoSource {
+        RepoSource::at(name, Location::Baseurl(baseurl.into()))
+    }
+
+    pub fn at(name: impl Into<String>, location: Location) -> RepoSource {
         RepoSource {
             name: name.into(),
-            baseurl: baseurl.into(),
+            location,
             priority: DEFAULT_PRIORITY,
             cost: DEFAULT_COST,
         }
     }
-
-    /// The local directory behind `baseurl`: a plain path or a file:// URL.
-    pub fn local_root(&self) -> Result<PathBuf, RepoError> {
-        let root = if let Some(rest) = self.baseurl.strip_prefix("file://") {
-            PathBuf::from(rest)
-        } else if self.baseurl.contains("://") {
-            return Err(RepoError::UnsupportedUrl {
-                repo: self.name.clone(),
-                url: self.baseurl.clone(),
-            });
-        } else {
-            PathBuf::from(&self.baseurl)
-        };
-        if !root.is_dir() {
-            return Err(RepoError::NotFound {
-                repo: self.name.clone(),
-                location: self.baseurl.clone(),
-            });
-        }
-        Ok(root)
-    }
 }
 
-/// A repository setting given on the command line as dnf's
-/// `--setopt=NAME.priority=N` / `NAME.cost=N`.
+/// A setting given on the command line as dnf's `--setopt`: a
+/// repository's `NAME.priority=N` / `NAME.cost=N`, or the global
+/// `timeout=SECONDS` / `retries=N`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Setopt {
+    Repo(RepoSetting),
+    Timeout(u64),
+    Retries(u32),
+}
+
+/// `--setopt=NAME.priority=N` or `NAME.cost=N`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RepoSetting {
     pub repo: String,
@@ -163,17 +175,23 @@ pub enum RepoKey {
     Cost,
 }
 
-impl std::str::FromStr for RepoSetting {
+const SETOPT_FORMS: &str = "REPO.priority=N, REPO.cost=N, timeout=SECONDS or retries=N";
+
+impl std::str::FromStr for Setopt {
     type Err = String;
 
-    fn from_str(s: &str) -> Result<RepoSetting, String> {
+    fn from_str(s: &str) -> Result<Setopt, String> {
         let (lhs, value) = s
             .split_once('=')
-            .ok_or_else(|| format!("{s:?} is not REPO.priority=N or REPO.cost=N"))?;
-        let (repo, key) = lhs
-            .rsplit_once('.')
-            .filter(|(repo, _)| !repo.is_empty())
-            .ok_or_else(|| format!("{s:?} is not REPO.priority=N or REPO.cost=N"))?;
+            .ok_or_else(|| format!("{s:?} is not {SETOPT_FORMS}"))?;
+        let number = || format!("{s:?}: {value:?} is not a whole number");
+        let Some((repo, key)) = lhs.rsplit_once('.').filter(|(repo, _)| !repo.is_empty()) else {
+            return match lhs {
+                "timeout" => Ok(Setopt::Timeout(value.parse().map_err(|_| number())?)),
+                "retries" => Ok(Setopt::Retries(value.parse().map_err(|_| number())?)),
+                _ => Err(format!("{s:?}: unknown option {lhs:?} ({SETOPT_FORMS})")),
+            };
+        };
         let key = match key {
             "priority" => RepoKey::Priority,
             "cost" => RepoKey::Cost,
@@ -183,22 +201,33 @@ impl std::str::FromStr for RepoSetting {
                 ))
             }
         };
-        let value = value
-            .parse()
-            .map_err(|_| format!("{s:?}: {value:?} is not an integer"))?;
-        Ok(RepoSetting {
+        Ok(Setopt::Repo(RepoSetting {
             repo: repo.to_string(),
             key,
-            value,
-        })
+            value: value.parse().map_err(|_| number())?,
+        }))
     }
 }
 
-impl RepoSetting {
-    /// Apply settings to the sources they name; a setting for a
-    /// repository that is not there is an error.
-    pub fn apply(settings: &[RepoSetting], sources: &mut [RepoSource]) -> Result<(), String> {
+impl Setopt {
+    /// The global settings, applied to the network options.
+    pub fn apply_net(settings: &[Setopt], net: &mut NetOptions) {
         for setting in settings {
+            match *setting {
+                Setopt::Timeout(secs) => net.timeout = std::time::Duration::from_secs(secs),
+                Setopt::Retries(n) => net.retries = n,
+                Setopt::Repo(_) => {}
+            }
+        }
+    }
+
+    /// The repository settings, applied to the sources they name; a
+    /// setting for a repository that is not there is an error.
+    pub fn apply_repos(settings: &[Setopt], sources: &mut [RepoSource]) -> Result<(), String> {
+        for setting in settings {
+            let Setopt::Repo(setting) = setting else {
+                continue;
+            };
             let Some(source) = sources.iter_mut().find(|s| s.name == setting.repo) else {
                 let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
                 return Err(format!(
@@ -224,18 +253,16 @@ pub struct LoadedRepo {
 }
 
 /// Read one repository's metadata, keeping the packages that install on `arch`.
-pub fn load_repo(source: &RepoSource, arch: &ArchPolicy) -> Result<LoadedRepo, RepoError> {
-    let root = source.local_root()?;
-    let repomd_path = root.join("repodata/repomd.xml");
-    if !repomd_path.is_file() {
-        return Err(RepoError::NotFound {
-            repo: source.name.clone(),
-            location: repomd_path.display().to_string(),
-        });
-    }
-    let repomd_bytes = compressed::read_small(&repomd_path)?;
+pub fn load_repo(
+    store: &Store,
+    source: &RepoSource,
+    arch: &ArchPolicy,
+) -> Result<LoadedRepo, RepoError> {
+    let fetcher = store.fetcher();
+    let (access, repomd_bytes) = fetcher.resolve(source)?;
+    let repomd_path = PathBuf::from(access.mirrors[0].display("repodata/repomd.xml"));
     let repomd = Repomd::parse(&repomd_bytes[..], &repomd_path)?;
-    let repomd_sha256 = hex(&<sha2::Sha256 as sha2::Digest>::digest(&repomd_bytes));
+    let repomd_sha256 = cache::sha256_hex(&repomd_bytes);
 
     let primary = repomd
         .record("primary")
@@ -243,18 +270,20 @@ pub fn load_repo(source: &RepoSource, arch: &ArchPolicy) -> Result<LoadedRepo, R
             repo: source.name.clone(),
             path: repomd_path.clone(),
         })?;
-    let packages = read_verified(&source.name, &root, primary, |input, path| {
+    let packages = read_verified(fetcher, &access, primary, |input, path| {
         primary::read_primary(input, path, |a| arch.installs(a))
     })?;
+    fetcher.count_primary();
 
     let comps = match repomd.record("group_gz").or_else(|| repomd.record("group")) {
-        Some(rec) => read_verified(&source.name, &root, rec, comps::read_comps)?,
+        Some(rec) => read_verified(fetcher, &access, rec, comps::read_comps)?,
         None => Comps::default(),
     };
     Ok(LoadedRepo {
         info: RepoInfo {
             name: source.name.clone(),
-            root,
+            access,
+            fetcher: fetcher.clone(),
             repomd_sha256,
             priority: source.priority,
             cost: source.cost,
@@ -265,36 +294,48 @@ pub fn load_repo(source: &RepoSource, arch: &ArchPolicy) -> Result<LoadedRepo, R
     })
 }
 
-/// Parse the file a repomd.xml record names, verified in the same pass.
+/// Parse the file a repomd.xml record names, verified in the same pass. A
+/// cached copy that turns out corrupt is dropped and fetched again, once.
 fn read_verified<T>(
-    repo: &str,
-    root: &Path,
+    store: &Fetcher,
+    access: &RepoAccess,
     record: &DataRecord,
-    parse: impl FnOnce(Box<dyn std::io::BufRead + Send>, &Path) -> Result<T, RepoError>,
+    parse: impl Fn(Box<dyn std::io::BufRead + Send>, &Path) -> Result<T, RepoError>,
 ) -> Result<T, RepoError> {
-    let path = root.join(&record.location);
-    if !path.is_file() {
-        return Err(RepoError::Missing {
-            repo: repo.to_string(),
-            kind: record.kind.clone(),
-            path,
-        });
+    let limit = compressed::limit_for(&record.kind);
+    let reach = || {
+        store.reach(
+            access,
+            &record.location,
+            &record.checksum,
+            limit,
+            &record.kind,
+        )
+    };
+    let verified = |reached: &Reached| {
+        compressed::parse_verified(&reached.path, &record.checksum, "repomd.xml", limit, &parse)
+    };
+    let reached = reach()?;
+    match verified(&reached) {
+        Err(RepoError::ChecksumMismatch(_)) if reached.cached => {
+            store.evict(&reached);
+            verified(&reach()?)
+        }
+        other => other,
     }
-    compressed::parse_verified(
-        &path,
-        &record.checksum,
-        "repomd.xml",
-        compressed::limit_for(&record.kind),
-        parse,
-    )
 }
 
-/// Load every repository for `arch` into one pool; repos are read in parallel.
-pub fn load_pool(sources: &[RepoSource], arch: &ArchPolicy) -> Result<Pool, RepoError> {
+/// Load every repository for `arch` into one pool; repos are read in
+/// parallel. [`Store::pool`] shares the result; this loads afresh.
+pub fn load_pool(
+    store: &Store,
+    sources: &[RepoSource],
+    arch: &ArchPolicy,
+) -> Result<Pool, RepoError> {
     use rayon::prelude::*;
     let mut loaded: Vec<LoadedRepo> = sources
         .par_iter()
-        .map(|s| load_repo(s, arch))
+        .map(|s| load_repo(store, s, arch))
         .collect::<Result<_, _>>()?;
     add_file_provides(&mut loaded)?;
     let mut repos = Vec::new();
@@ -396,8 +437,8 @@ pub(crate) fn scan_repo_filelists<T: Send>(
     keep: impl Fn(&str, &str, &mut Vec<T>) + Sync,
 ) -> Result<Vec<T>, RepoError> {
     match &info.filelists {
-        Some(record) => read_verified(&info.name, &info.root, record, |input, path| {
-            filelists::scan_filelists(input, path, may_hold, keep)
+        Some(record) => read_verified(&info.fetcher, &info.access, record, |input, path| {
+            filelists::scan_filelists(input, path, &may_hold, &keep)
         }),
         None => Ok(Vec::new()),
     }

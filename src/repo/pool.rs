@@ -1,8 +1,6 @@
 //! The package pool: every package record of the enabled repositories that can
 //! be installed on one target architecture, with the indexes the solver needs.
 
-use std::path::PathBuf;
-
 use super::index::DepIndex;
 use super::records::RepoPackages;
 use crate::rpm::{ArchPolicy, Dep, DepKind, Evr};
@@ -16,11 +14,13 @@ pub struct PkgId(pub u32);
 pub struct RepoId(pub u32);
 
 /// Where a repository lives once resolved to something readable.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct RepoInfo {
     pub name: String,
-    /// Local directory holding `repodata/` (file:// URLs are turned into paths).
-    pub root: PathBuf,
+    /// Where its files are: mirrors, best first.
+    pub access: super::RepoAccess,
+    /// What reaches them (filelists on demand, packages).
+    pub fetcher: std::sync::Arc<super::Fetcher>,
     /// sha256 of repomd.xml, so a compose can record exactly which metadata it used.
     pub repomd_sha256: String,
     /// dnf's `priority`: packages of a repo with a lower value win over

@@ -32,7 +32,7 @@ pub fn known_arches() -> Vec<&'static str> {
 /// The arches a target installs: its own, noarch, and with multilib the
 /// compatible ones (i686 packages on x86_64). i686 itself always takes
 /// i586 and older, which are its own arch family, not multilib.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ArchPolicy {
     target: &'static str,
     /// Installable arches other than the target and noarch, best first.

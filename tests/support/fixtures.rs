@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use rootsmith::repo::{load_pool, Pool, RepoSource, Repomd};
+use rootsmith::repo::{load_pool, Pool, RepoSource, Repomd, Store};
 
 use super::Skip;
 
@@ -100,7 +100,7 @@ pub fn fixture_pool(names: &[&str]) -> Result<FixturePool, Skip> {
         .map(|(root, name)| RepoSource::new(*name, root.display().to_string()))
         .collect();
     let arch = rootsmith::rpm::ArchPolicy::new("x86_64", false).expect("x86_64 is a known arch");
-    let pool = load_pool(&sources, &arch).expect("fixture metadata loads");
+    let pool = load_pool(&Store::default(), &sources, &arch).expect("fixture metadata loads");
     Ok(FixturePool {
         pool,
         primaries,
