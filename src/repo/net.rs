@@ -217,7 +217,7 @@ impl Downloader {
             .get(url)
             .headers(headers)
             .send()
-            .map_err(|e| Attempt::Retry(chain(&e)))?;
+            .map_err(|e| Attempt::Retry(describe(&e)))?;
         let status = response.status();
         if status.is_success() || status == StatusCode::NOT_MODIFIED {
             return Ok(response);
@@ -314,6 +314,21 @@ fn text_header(response: &Response, name: header::HeaderName) -> Option<String> 
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
+}
+
+/// A request that got no response, without reqwest's repetition of the URL.
+fn describe(e: &reqwest::Error) -> String {
+    let cause = match std::error::Error::source(e) {
+        Some(source) => chain(source),
+        None => e.to_string(),
+    };
+    if e.is_timeout() {
+        format!("timed out: {cause}")
+    } else if e.is_connect() {
+        format!("cannot connect: {cause}")
+    } else {
+        cause
+    }
 }
 
 /// An error and its causes on one line: reqwest's own message says little
