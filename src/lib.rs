@@ -3,7 +3,8 @@
 //! One module per pipeline stage; data flows one way:
 //! config → plan → repo → solve → fetch → rootfs → rpmdb → image → publish,
 //! with `engine` running the plan and `rpm` holding the pure RPM rules
-//! (versions, dependency grammar) the stages share.
+//! (versions, dependency grammar) the stages share. `query` answers
+//! questions about a loaded pool (`rootsmith repoquery`).
 
 pub mod clock;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod fetch;
 pub mod image;
 pub mod plan;
 pub mod publish;
+pub mod query;
 pub mod repo;
 pub mod rootfs;
 pub mod rpm;

@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 use rootsmith::config::Kickstart;
 use rootsmith::engine::{self, EngineError, ImageRequest, Progress, Selection};
 use rootsmith::image::Format;
-use rootsmith::repo::{RepoSource, Setopt, Store, StoreOptions};
+use rootsmith::query;
+use rootsmith::repo::{PkgId, Pool, RepoSource, Setopt, Store, StoreOptions};
 use rootsmith::solve::SolveError;
 
 #[derive(Parser)]
@@ -99,6 +100,53 @@ enum Command {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// Query the repositories as dnf repoquery does: every package (one
+    /// name-epoch:version-release.arch a line, as dnf prints them), those
+    /// KEYs select, what provides or requires a capability, comps groups.
+    Repoquery(QueryArgs),
+}
+
+/// `repoquery`: where to look and what to ask.
+#[derive(Args)]
+#[command(group(ArgGroup::new("query").args(["keys", "whatprovides", "whatrequires", "list_groups", "group_info"])))]
+struct QueryArgs {
+    /// Packages to show, read as dnf repoquery reads them: name (any case),
+    /// name.arch, name-[epoch:]version[-release][.arch], a glob in any part,
+    /// a path or path glob. None: every package.
+    keys: Vec<String>,
+    /// A repository as NAME=URL_OR_PATH (repeatable).
+    #[arg(long = "repo", value_parser = parse_repo, required = true)]
+    repos: Vec<RepoSource>,
+    /// The target arch (dnf's --forcearch): the packages of its arch, its
+    /// multilib arches (i686 on x86_64) and noarch are queried. Default:
+    /// this machine's.
+    #[arg(long)]
+    arch: Option<String>,
+    /// Value of $releasever in repository URLs.
+    #[arg(long, default_value = "")]
+    releasever: String,
+    /// The packages that provide CAP (`name [op evr]`, the name may be a
+    /// glob), else those with a file CAP matches.
+    #[arg(long, value_name = "CAP")]
+    whatprovides: Option<String>,
+    /// The packages that require CAP, or require what the packages CAP
+    /// names provide.
+    #[arg(long, value_name = "CAP")]
+    whatrequires: Option<String>,
+    /// Describe each package (name, version, size, source rpm, repository,
+    /// summary) instead of one line.
+    #[arg(short, long, conflicts_with_all = ["list_groups", "group_info"])]
+    info: bool,
+    /// Every comps environment and group, with its id.
+    #[arg(long)]
+    list_groups: bool,
+    /// The members of the environments and groups GROUP names (an id, a
+    /// name or a glob), by type.
+    #[arg(long, value_name = "GROUP")]
+    group_info: Option<String>,
+    /// Print the answer as JSON on stdout.
+    #[arg(long)]
+    json: bool,
 }
 
 /// What to install, from where, for which arch: shared by `build` and `resolve`.
@@ -251,6 +299,113 @@ fn run(command: Command, store_args: &StoreArgs) -> Result<ExitCode, EngineError
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Repoquery(q) => repoquery(&q, &store, &store_args.setopts),
+    }
+}
+
+/// `rootsmith repoquery`. Whatever selects nothing is said on stderr and
+/// makes the exit status 1.
+/// Like dnf's repoquery, every priority is listed (--setopt REPO.priority
+/// changes nothing but is accepted).
+fn repoquery(q: &QueryArgs, store: &Store, setopts: &[Setopt]) -> Result<ExitCode, EngineError> {
+    let arch = match &q.arch {
+        Some(a) => a.clone(),
+        None => rootsmith::rpm::host_arch()
+            .ok_or_else(|| EngineError::Selection("unknown machine arch: give --arch".into()))?
+            .to_string(),
+    };
+    let sources = repo_sources(&q.repos, &arch, &q.releasever);
+    let pool = query::load(store, &sources, setopts, &arch)?;
+    if q.list_groups {
+        let list = query::list_groups(&pool);
+        print_answer(q.json, &list, &list.to_string());
+        let missing = list
+            .is_empty()
+            .then(|| "no comps groups in the enabled repositories".into());
+        return Ok(exit_status(missing.as_slice()));
+    }
+    if let Some(pattern) = &q.group_info {
+        let info = query::group_info(&pool, pattern)?;
+        print_answer(q.json, &info, &info.to_string());
+        let missing =
+            (info.is_empty()).then(|| format!("no group or environment matches '{pattern}'"));
+        return Ok(exit_status(missing.as_slice()));
+    }
+    // The packages, and why there are none.
+    let unless_empty = |ids: Vec<PkgId>, why: String| {
+        let missing = if ids.is_empty() {
+            vec![why]
+        } else {
+            Vec::new()
+        };
+        (ids, missing)
+    };
+    let (ids, missing) = if let Some(cap) = &q.whatprovides {
+        unless_empty(
+            query::what_provides(&pool, cap)?,
+            format!("no package provides '{cap}'"),
+        )
+    } else if let Some(cap) = &q.whatrequires {
+        unless_empty(
+            query::what_requires(&pool, cap)?,
+            format!("no package requires '{cap}'"),
+        )
+    } else if q.keys.is_empty() {
+        unless_empty(
+            query::all(&pool),
+            "no packages in the enabled repositories".into(),
+        )
+    } else {
+        let found = query::matching(&pool, &q.keys)?;
+        let missing = (found.no_match.iter())
+            .map(|k| format!("no match for argument: {k}"))
+            .collect();
+        (found.packages, missing)
+    };
+    print_packages(&pool, &ids, q.info, q.json);
+    Ok(exit_status(&missing))
+}
+
+/// Packages as dnf repoquery prints them: one line each (the same line
+/// once), or each `--info` block.
+fn print_packages(pool: &Pool, ids: &[PkgId], info: bool, json: bool) {
+    if info {
+        let infos = query::package_infos(pool, ids);
+        let text: Vec<String> = infos.iter().map(ToString::to_string).collect();
+        print_answer(
+            json,
+            &serde_json::json!({ "packages": infos }),
+            &text.join("\n\n"),
+        );
+    } else {
+        let rows = query::package_rows(pool, ids);
+        let lines = query::package_lines(pool, ids);
+        print_answer(
+            json,
+            &serde_json::json!({ "packages": rows }),
+            &lines.join("\n"),
+        );
+    }
+}
+
+/// `value` as JSON, or `text` (nothing at all when empty).
+fn print_answer(json: bool, value: &impl serde::Serialize, text: &str) {
+    if json {
+        print_stdout(&serde_json::to_string_pretty(value).expect("answer serializes"));
+    } else if !text.is_empty() {
+        print_stdout(text.trim_end_matches('\n'));
+    }
+}
+
+/// Each message as an error on stderr; failure when there is one.
+fn exit_status(missing: &[String]) -> ExitCode {
+    for m in missing {
+        eprintln!("error: {m}");
+    }
+    if missing.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 
@@ -315,18 +470,16 @@ impl Input {
     }
 
     fn repo_sources(&self) -> Vec<RepoSource> {
-        let cwd = std::path::Path::new(".");
-        self.repos
-            .iter()
-            .map(|r| {
-                rootsmith::plan::repo_source(
-                    &r.name,
-                    &r.location,
-                    &self.arch,
-                    &self.releasever,
-                    cwd,
-                )
-            })
-            .collect()
+        repo_sources(&self.repos, &self.arch, &self.releasever)
     }
+}
+
+/// `--repo` arguments with `$basearch` and `$releasever` substituted,
+/// relative paths from the current directory.
+fn repo_sources(repos: &[RepoSource], arch: &str, releasever: &str) -> Vec<RepoSource> {
+    let cwd = std::path::Path::new(".");
+    repos
+        .iter()
+        .map(|r| rootsmith::plan::repo_source(&r.name, &r.location, arch, releasever, cwd))
+        .collect()
 }

@@ -60,8 +60,18 @@ fn repo_copy(d: &Distro, dir: &Path) -> (PathBuf, PathBuf) {
 
 /// A copy of the x86_64 repo, and the location of its metadata `kind`.
 fn repo_copy_of(d: &Distro, dir: &Path, kind: &str) -> (PathBuf, PathBuf) {
+    copy_of_repo(&d.repo("x86_64"), dir, kind)
+}
+
+/// A writable copy of the repository at `src`, and the location of its
+/// metadata `kind`.
+fn copy_of_repo(src: &Path, dir: &Path, kind: &str) -> (PathBuf, PathBuf) {
     let repo = dir.join("repo");
-    support::copy_dir(&d.repo("x86_64"), &repo);
+    support::copy_dir(src, &repo);
+    for f in support::files_under(&repo) {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(repo.join(&f), fs::Permissions::from_mode(0o644)).unwrap();
+    }
     let repomd = fs::read_to_string(repo.join("repodata/repomd.xml")).unwrap();
     let block = data_block(&repomd, kind);
     let href = block
@@ -481,4 +491,56 @@ fn compose_missing_kickstart_and_config() {
     ]);
     support::assert_clean_failure(&run, &["no-such-compose.toml"]);
     assert_no_image_files(&out, &run);
+}
+
+/// `repoquery` on broken metadata (a copy of the CentOS Stream 9 BaseOS
+/// fixture): each failure names the file and says what is wrong with it.
+#[test]
+fn repoquery_bad_metadata() {
+    let t = "repoquery_bad_metadata";
+    let fixture = need!(
+        t,
+        support::fixtures::shared_fixture("repos/cs9-baseos-2022")
+    );
+    let tmp = support::tempdir();
+    let repoquery = |repo: &Path, question: &[&str]| {
+        let mut args = vec!["repoquery".to_string(), "--arch".into(), "x86_64".into()];
+        args.push("--repo".into());
+        args.push(format!("baseos={}", repo.display()));
+        args.extend(question.iter().map(|q| q.to_string()));
+        support::rootsmith(&args)
+    };
+    // A repository that is not there.
+    let missing = tmp.path().join("no-such-repo");
+    support::assert_clean_failure(&repoquery(&missing, &["bash"]), &["no-such-repo"]);
+
+    // repomd.xml that is not XML.
+    let (repo, _) = copy_of_repo(&fixture, &tmp.path().join("repomd"), "primary");
+    fs::write(repo.join("repodata/repomd.xml"), "<repomd><data type=").unwrap();
+    support::assert_clean_failure(&repoquery(&repo, &["bash"]), &["repomd.xml", "malformed"]);
+
+    // primary.xml cut in the middle of a package, its checksums rewritten.
+    let (repo, primary) = copy_of_repo(&fixture, &tmp.path().join("primary"), "primary");
+    let xml = gunzip(&primary);
+    replace_primary_consistently(&repo, &primary, &xml[..xml.len() / 2]);
+    support::assert_clean_failure(&repoquery(&repo, &["bash"]), &["primary.xml"]);
+
+    // filelists.xml, read only for a file glob, cut the same way.
+    let (repo, filelists) = copy_of_repo(&fixture, &tmp.path().join("filelists"), "filelists");
+    let glob = ["--whatprovides", "/usr/share/doc/bash/*"];
+    repoquery(&repo, &glob).assert_ok();
+    let xml = gunzip(&filelists);
+    replace_consistently(&repo, "filelists", &filelists, &xml[..xml.len() / 2]);
+    support::assert_clean_failure(&repoquery(&repo, &glob), &["filelists.xml"]);
+
+    // comps.xml with a packagereq of no known type.
+    let (repo, comps) = copy_of_repo(&fixture, &tmp.path().join("comps"), "group_gz");
+    let xml = String::from_utf8(gunzip(&comps)).unwrap();
+    let bad = xml.replacen("type=\"mandatory\"", "type=\"compulsory\"", 1);
+    assert_ne!(bad, xml, "the fixture's comps has a mandatory packagereq");
+    replace_consistently(&repo, "group_gz", &comps, bad.as_bytes());
+    support::assert_clean_failure(
+        &repoquery(&repo, &["--list-groups"]),
+        &["comps", "compulsory"],
+    );
 }

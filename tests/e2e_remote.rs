@@ -294,7 +294,6 @@ fn corrupt_downloads_fail_over_then_fail_clearly() {
 fn a_stalled_server_times_out_and_is_retried() {
     let t = "a_stalled_server_times_out_and_is_retried";
     let d = need!(t, support::distro());
-    let tmp = support::tempdir();
     let server = HttpServer::serve(&d.dir);
     server.fault(
         "x86_64/repodata/repomd.xml",

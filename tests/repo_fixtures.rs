@@ -53,16 +53,7 @@ fn cs9_baseos_matches_elementtree_reading() {
     let source = RepoSource::new("baseos", root.display().to_string());
     let arch = rootsmith::rpm::ArchPolicy::new("x86_64", false).expect("a known arch");
     let repo = load_repo(&Store::default(), &source, &arch).expect("BaseOS loads");
-    let kinds = [
-        DepKind::Requires,
-        DepKind::Provides,
-        DepKind::Conflicts,
-        DepKind::Obsoletes,
-        DepKind::Recommends,
-        DepKind::Suggests,
-        DepKind::Supplements,
-        DepKind::Enhances,
-    ];
+    let kinds = DepKind::ALL;
     let mut ours: Vec<String> = (0..repo.packages.len())
         .map(|i| {
             let p = &repo.packages.packages[i];

@@ -176,7 +176,7 @@ pub struct ResolvedPackage {
 }
 
 impl ResolvedPackage {
-    fn new(pool: &Pool, id: PkgId) -> ResolvedPackage {
+    pub fn new(pool: &Pool, id: PkgId) -> ResolvedPackage {
         let p = pool.get(id);
         ResolvedPackage {
             nevra: p.nevra(),

@@ -29,6 +29,16 @@ pub fn known_arches() -> Vec<&'static str> {
     TARGETS.iter().map(|(a, _)| *a).collect()
 }
 
+/// This machine's arch as a target (dnf's default `arch`), if it is one.
+pub fn host_arch() -> Option<&'static str> {
+    let arch = match std::env::consts::ARCH {
+        "x86" => "i686",
+        "powerpc64" if cfg!(target_endian = "little") => "ppc64le",
+        other => other,
+    };
+    known_arches().into_iter().find(|a| *a == arch)
+}
+
 /// The arches a target installs: its own, noarch, and with multilib the
 /// compatible ones (i686 packages on x86_64). i686 itself always takes
 /// i586 and older, which are its own arch family, not multilib.

@@ -211,6 +211,20 @@ pub enum DepKind {
     Enhances,
 }
 
+impl DepKind {
+    /// Every kind, in the order of the enum.
+    pub const ALL: [DepKind; 8] = [
+        DepKind::Requires,
+        DepKind::Provides,
+        DepKind::Conflicts,
+        DepKind::Obsoletes,
+        DepKind::Recommends,
+        DepKind::Suggests,
+        DepKind::Supplements,
+        DepKind::Enhances,
+    ];
+}
+
 /// A dependency string that does not parse: the text, where, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 #[error("invalid dependency {text:?}: {reason} at byte {offset}")]

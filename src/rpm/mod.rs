@@ -6,6 +6,6 @@ pub mod arch;
 pub mod dep;
 pub mod evr;
 
-pub use arch::{colors_differ, known_arches, ArchPolicy, UnknownArch};
+pub use arch::{colors_differ, host_arch, known_arches, ArchPolicy, UnknownArch};
 pub use dep::{Cmp, Dep, DepError, DepErrorReason, DepExpr, DepKind};
 pub use evr::{rpmvercmp, Evr};

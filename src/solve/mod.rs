@@ -16,7 +16,7 @@ mod order;
 mod policy;
 mod rules;
 mod sat;
-mod subject;
+pub(crate) mod subject;
 mod weak;
 
 #[cfg(test)]

@@ -5,10 +5,14 @@
 //! each part a glob; then as a glob over whole NEVRAs; then (for an install)
 //! as a capability whose name may be a glob; then, for a path, as a glob over
 //! every package's files. The first reading that matches decides.
+//! `dnf repoquery` reads its keys the same way, names case-insensitively and
+//! never as capabilities ([`Reading::Key`]).
+
+use rustc_hash::FxHashSet;
 
 use super::SolveError;
 use crate::repo::{PkgId, Pool};
-use crate::rpm::DepExpr;
+use crate::rpm::{Dep, DepExpr, DepKind};
 
 /// A spec read in one of the NEVRA forms; an empty part is not given.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,6 +112,8 @@ fn split_epoch(ev: &str) -> Option<(Option<u32>, &str)> {
 pub(crate) struct Glob {
     text: String,
     pattern: Option<glob::Pattern>,
+    /// `FNM_CASEFOLD` (libdnf's `HY_ICASE`).
+    icase: bool,
 }
 
 impl Glob {
@@ -125,12 +131,26 @@ impl Glob {
         Ok(Glob {
             text: text.to_string(),
             pattern,
+            icase: false,
         })
     }
 
+    /// The same pattern, matched ignoring ASCII case.
+    pub fn ignoring_case(self) -> Glob {
+        Glob {
+            icase: true,
+            ..self
+        }
+    }
+
     pub fn matches(&self, s: &str) -> bool {
+        let options = glob::MatchOptions {
+            case_sensitive: !self.icase,
+            ..Default::default()
+        };
         match &self.pattern {
-            Some(p) => p.matches(s),
+            Some(p) => p.matches_with(s, options),
+            None if self.icase => self.text.eq_ignore_ascii_case(s),
             None => self.text == s,
         }
     }
@@ -165,7 +185,12 @@ pub(crate) struct Solution {
 /// the NEVRA readings, an install goes on to capabilities and files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Reading {
+    /// `excludepkgs`, and the packages of `repoquery --whatrequires`.
     NevraOnly,
+    /// A key of `dnf repoquery` (`Subject(key, ignore_case=True)` without
+    /// provides): the NEVRA readings with the name matched ignoring case,
+    /// then paths.
+    Key,
     Everything,
 }
 
@@ -181,7 +206,7 @@ pub(crate) fn best_solution(
         let Some(nevra) = form.parse(spec) else {
             continue;
         };
-        let ids = nevra_matches(pool, &nevra)?
+        let ids = nevra_matches(pool, &nevra, reading == Reading::Key)?
             .into_iter()
             .filter(usable)
             .collect::<Vec<_>>();
@@ -199,12 +224,17 @@ pub(crate) fn best_solution(
     if !ids.is_empty() || reading == Reading::NevraOnly {
         return Ok(Solution { ids, nevra: None });
     }
-    let ids: Vec<PkgId> = provides_matches(pool, spec)?
-        .into_iter()
-        .filter(usable)
-        .collect();
-    if !ids.is_empty() || !is_file_pattern(spec) {
-        return Ok(Solution { ids, nevra: None });
+    if reading == Reading::Everything {
+        let ids: Vec<PkgId> = provides_matches(pool, spec)?
+            .into_iter()
+            .filter(usable)
+            .collect();
+        if !ids.is_empty() {
+            return Ok(Solution { ids, nevra: None });
+        }
+    }
+    if !is_file_pattern(spec) {
+        return Ok(Solution::default());
     }
     let files = Glob::new(spec)?;
     let ids = pool
@@ -216,8 +246,9 @@ pub(crate) fn best_solution(
 }
 
 /// libdnf's `Query::addFilter(Nevra)`: every given part as a glob, the
-/// epoch exactly; `*` is the same as not given.
-fn nevra_matches(pool: &Pool, nevra: &Nevra) -> Result<Vec<PkgId>, SolveError> {
+/// epoch exactly; `*` is the same as not given. `icase`: the name ignoring
+/// case.
+fn nevra_matches(pool: &Pool, nevra: &Nevra, icase: bool) -> Result<Vec<PkgId>, SolveError> {
     let part = |s: &str| -> Result<Option<Glob>, SolveError> {
         match s {
             "" | "*" => Ok(None),
@@ -240,11 +271,13 @@ fn nevra_matches(pool: &Pool, nevra: &Nevra) -> Result<Vec<PkgId>, SolveError> {
     };
     let candidates: Vec<PkgId> = match part(&nevra.name)? {
         None => pool.ids().collect(),
-        Some(name) if name.is_literal() => pool.by_name(name.as_str()).to_vec(),
-        Some(name) => pool
-            .ids()
-            .filter(|&id| name.matches(&pool.get(id).name))
-            .collect(),
+        Some(name) if name.is_literal() && !icase => pool.by_name(name.as_str()).to_vec(),
+        Some(name) => {
+            let name = if icase { name.ignoring_case() } else { name };
+            pool.ids()
+                .filter(|&id| name.matches(&pool.get(id).name))
+                .collect()
+        }
     };
     Ok(candidates.into_iter().filter(fits).collect())
 }
@@ -273,17 +306,117 @@ fn whole_nevra_matches(pool: &Pool, spec: &str) -> Result<Vec<PkgId>, SolveError
         .collect())
 }
 
-/// libdnf's provides glob: `name [op evr]`, the name a glob over every
-/// provided name, the range matched as rpm matches it.
-fn provides_matches(pool: &Pool, spec: &str) -> Result<Vec<PkgId>, SolveError> {
-    let Ok(DepExpr::Dep(dep)) = DepExpr::parse_header(spec) else {
-        return Ok(Vec::new());
+/// libdnf's provides filter (`HY_PKG_PROVIDES`, a glob when the spec has
+/// one): `name [op evr]`, the name a glob over every provided name, the
+/// range matched as rpm matches it; a rich dependency (never a glob) by
+/// what provides it as libsolv computes that ([`whatprovides`]). A path is
+/// provided as libsolv provides it: by a Provides, or by a file that some
+/// dependency names ([`file_provides`]); other files are found by the
+/// file reading alone.
+pub(crate) fn provides_matches(pool: &Pool, spec: &str) -> Result<Vec<PkgId>, SolveError> {
+    let dep = match DepExpr::parse_header(spec) {
+        Ok(DepExpr::Dep(dep)) => dep,
+        Ok(rich) if !is_glob(spec) => {
+            return Ok(whatprovides(pool, &rich, &file_provides(pool)));
+        }
+        _ => return Ok(Vec::new()),
     };
     if !is_glob(&dep.name) {
-        return Ok(pool.providers(&dep));
+        let paths = match may_be_path(&dep.name) {
+            true => file_provides(pool),
+            false => Default::default(),
+        };
+        return Ok(whatprovides(pool, &DepExpr::Dep(dep), &paths));
     }
     let name = Glob::new(&dep.name)?;
-    Ok(pool.index().providers_by_pattern(|n| name.matches(n), &dep))
+    let mut ids = pool.index().providers_by_pattern(|n| name.matches(n), &dep);
+    if may_be_path(&dep.name) {
+        for path in file_provides(pool).into_iter().filter(|p| name.matches(p)) {
+            ids.extend(pool.providers(&Dep {
+                name: path.to_string(),
+                ..dep.clone()
+            }));
+        }
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    Ok(ids)
+}
+
+/// Whether a name or name glob can match a path.
+pub(crate) fn may_be_path(pattern: &str) -> bool {
+    pattern.starts_with(['/', '*', '?', '['])
+}
+
+/// The paths libsolv makes file provides of (`pool_addfileprovides`): every
+/// path that a dependency other than a Provides names, alone or anywhere
+/// inside a rich one. Only these are provided by the packages that hold
+/// them.
+pub(crate) fn file_provides(pool: &Pool) -> FxHashSet<&str> {
+    let index = pool.index();
+    let mut paths = FxHashSet::default();
+    for id in pool.ids() {
+        for kind in DepKind::ALL.into_iter().filter(|&k| k != DepKind::Provides) {
+            for &d in index.list(id, kind) {
+                match index.rich(d) {
+                    Some(Ok(expr)) => {
+                        paths.extend(expr.operands().into_iter().map(|o| o.name.as_str()))
+                    }
+                    Some(Err(_)) => {}
+                    None => {
+                        paths.insert(index.dep(d).name.as_str());
+                    }
+                }
+            }
+        }
+    }
+    paths.retain(|p| p.starts_with('/'));
+    paths
+}
+
+/// What libsolv's whatprovides gives for a dependency, ascending: for a
+/// simple one its providers (a path only as a file provide, see
+/// [`file_provides`]); for a rich one `and` and `or` the union of their
+/// operands', `with` the intersection, `without` the first operand's less
+/// the second's, `if` and `unless` the union of the two branches (the
+/// condition taken as true). Not the solver's reading of a rich
+/// dependency: this is what libdnf's queries see.
+pub(crate) fn whatprovides(
+    pool: &Pool,
+    expr: &DepExpr,
+    file_provides: &FxHashSet<&str>,
+) -> Vec<PkgId> {
+    let of = |e: &DepExpr| whatprovides(pool, e, file_provides);
+    let union = |sets: Vec<Vec<PkgId>>| {
+        let mut all: Vec<PkgId> = sets.into_iter().flatten().collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    };
+    match expr {
+        DepExpr::Dep(dep)
+            if dep.name.starts_with('/') && !file_provides.contains(dep.name.as_str()) =>
+        {
+            pool.index().providers_by_pattern(|n| n == dep.name, dep)
+        }
+        DepExpr::Dep(dep) => pool.providers(dep),
+        DepExpr::And(v) | DepExpr::Or(v) => union(v.iter().map(of).collect()),
+        DepExpr::With(v) => v
+            .iter()
+            .map(of)
+            .reduce(|a, b| a.into_iter().filter(|p| b.contains(p)).collect())
+            .unwrap_or_default(),
+        DepExpr::Without(a, b) => {
+            let without = of(b);
+            of(a).into_iter().filter(|p| !without.contains(p)).collect()
+        }
+        DepExpr::If(then, _, otherwise) | DepExpr::Unless(then, _, otherwise) => union(
+            std::iter::once(then)
+                .chain(otherwise)
+                .map(|e| of(e))
+                .collect(),
+        ),
+    }
 }
 
 #[cfg(test)]

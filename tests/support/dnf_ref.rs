@@ -5,6 +5,10 @@
 //! [`dnf_cli_assumeno`] runs the real `dnf --installroot … install
 //! --assumeno` and reads the transaction table it prints, to show that the
 //! Python reference does what the command does.
+//!
+//! [`dnf_commands`] runs dnf's command-line code (`repoquery …`, `group
+//! info …`) for many commands on one loaded sack (`dnf_cmd.py`), and
+//! [`dnf_cli`] the real `dnf` command, to show that it prints the same.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -16,6 +20,7 @@ use super::fixtures::{run_python, system_python_module};
 use super::Skip;
 
 const DNF_REF: &str = include_str!("dnf_ref.py");
+const DNF_CMD: &str = include_str!("dnf_cmd.py");
 
 /// One `dnf install` request.
 #[derive(Clone, Debug, Default)]
@@ -267,30 +272,8 @@ pub fn dnf_cli_assumeno(
 ) -> Result<Result<BTreeSet<String>, String>, Skip> {
     super::tools(&["dnf"])?;
     let work = super::tempdir();
-    let w = work.path();
-    fs::create_dir_all(w.join("home")).unwrap();
-    fs::write(w.join("home/.rpmmacros"), "%_dbpath /var/lib/rpm\n").unwrap();
-    fs::write(
-        w.join("dnf.conf"),
-        "[main]\ngpgcheck=False\nreposdir=/dev/null\nplugins=False\nskip_if_unavailable=False\n",
-    )
-    .unwrap();
-    let mut cmd = Command::new("dnf");
-    cmd.env("HOME", w.join("home"))
-        .env("LC_ALL", "C.UTF-8")
-        .arg(format!("--config={}", w.join("dnf.conf").display()))
-        .arg(format!("--installroot={}", w.join("root").display()))
-        .arg(format!("--setopt=cachedir={}", w.join("cache").display()))
-        .arg("--releasever=1")
-        .arg(format!("--forcearch={arch}"))
-        .arg("--setopt=reposdir=/dev/null")
-        .arg(format!("--setopt=install_weak_deps={weak}"));
-    for (name, dir) in repos {
-        cmd.arg(format!("--repofrompath={name},{}", dir.display()))
-            .arg(format!("--setopt={name}.module_hotfixes=True"));
-    }
-    let names: Vec<&str> = repos.iter().map(|(n, _)| *n).collect();
-    cmd.arg(format!("--repo={}", names.join(",")));
+    let mut cmd = dnf_cli_command(work.path(), repos, arch);
+    cmd.arg(format!("--setopt=install_weak_deps={weak}"));
     for x in exclude {
         cmd.arg(format!("--exclude={x}"));
     }
@@ -308,6 +291,100 @@ pub fn dnf_cli_assumeno(
         )));
     }
     Ok(Ok(table))
+}
+
+/// The real `dnf` with everything of its own under `w` (configuration,
+/// HOME, installroot, cache), the repositories `repos` (`(id, dir)`, with
+/// module_hotfixes) enabled alone, for `arch`; the command's own arguments
+/// follow.
+fn dnf_cli_command(w: &Path, repos: &[(&str, &Path)], arch: &str) -> Command {
+    fs::create_dir_all(w.join("home")).unwrap();
+    fs::write(w.join("home/.rpmmacros"), "%_dbpath /var/lib/rpm\n").unwrap();
+    fs::write(
+        w.join("dnf.conf"),
+        "[main]\ngpgcheck=False\nreposdir=/dev/null\nplugins=False\nskip_if_unavailable=False\n",
+    )
+    .unwrap();
+    let mut cmd = Command::new("dnf");
+    cmd.env("HOME", w.join("home"))
+        .env("LC_ALL", "C.UTF-8")
+        .arg(format!("--config={}", w.join("dnf.conf").display()))
+        .arg(format!("--installroot={}", w.join("root").display()))
+        .arg(format!("--setopt=cachedir={}", w.join("cache").display()))
+        .arg("--releasever=1")
+        .arg(format!("--forcearch={arch}"))
+        .arg("--setopt=reposdir=/dev/null");
+    for (name, dir) in repos {
+        cmd.arg(format!("--repofrompath={name},{}", dir.display()))
+            .arg(format!("--setopt={name}.module_hotfixes=True"));
+    }
+    let names: Vec<&str> = repos.iter().map(|(n, _)| *n).collect();
+    cmd.arg(format!("--repo={}", names.join(",")));
+    cmd
+}
+
+/// What the real `dnf -q ARGS…` prints on stdout for each of `commands`
+/// (see [`dnf_cli_command`] for the rest of its command line; one cache
+/// for all); a failure panics with its stderr.
+pub fn dnf_cli(
+    repos: &[(&str, &Path)],
+    arch: &str,
+    commands: &[Vec<String>],
+) -> Result<Vec<String>, Skip> {
+    super::tools(&["dnf"])?;
+    let work = super::tempdir();
+    Ok(commands
+        .iter()
+        .map(|args| {
+            super::sh(
+                dnf_cli_command(work.path(), repos, arch)
+                    .arg("-q")
+                    .args(args),
+            )
+        })
+        .collect())
+}
+
+/// What one dnf command printed on stdout, and its error if it failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DnfOutput {
+    pub stdout: String,
+    pub error: Option<String>,
+}
+
+/// dnf's command-line code run for each of `commands` (what follows `dnf`:
+/// `["repoquery", "--whatprovides", "webserver"]`, `["group", "info",
+/// "core"]`) on the repositories `repos` (`(id, dir)`, with
+/// module_hotfixes) for `arch`, all on one loaded sack (`dnf_cmd.py`).
+pub fn dnf_commands(
+    repos: &[(&str, &Path)],
+    arch: &str,
+    commands: &[Vec<String>],
+) -> Result<Vec<DnfOutput>, Skip> {
+    dnf_python()?;
+    let work = super::tempdir();
+    let job = serde_json::json!({
+        "repos": repos.iter().map(|(n, p)| serde_json::json!([n, p])).collect::<Vec<_>>(),
+        "arch": arch,
+        "workdir": work.path(),
+        "commands": commands,
+    });
+    let out = run_python(DNF_CMD, &job);
+    let outputs: Vec<DnfOutput> = out
+        .as_array()
+        .expect("one output per command")
+        .iter()
+        .map(|o| DnfOutput {
+            stdout: o["stdout"].as_str().expect("stdout").to_string(),
+            error: o["error"].as_str().map(str::to_string),
+        })
+        .collect();
+    assert_eq!(
+        outputs.len(),
+        commands.len(),
+        "dnf_cmd.py: one output per command"
+    );
+    Ok(outputs)
 }
 
 /// The packages of the `Installing…:` sections of dnf's transaction table.
