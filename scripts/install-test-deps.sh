@@ -79,12 +79,13 @@ else
     echo "install-test-deps: arm64 busybox in $BB_ARM/bin/busybox"
 fi
 
-# pykickstart, the reference kickstart parser, in a private venv.
+# pykickstart, the reference kickstart parser, and PyPI's createrepo_c
+# (Debian's 0.17 writes no zstd), in a private venv.
 VENV=$CACHE/venv
-if ! "$VENV/bin/python" -c 'import pykickstart' 2>/dev/null; then
+if ! "$VENV/bin/python" -c 'import pykickstart, createrepo_c' 2>/dev/null; then
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check 'pykickstart==3.78'
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check 'pykickstart==3.78' 'createrepo_c==1.2.5'
 fi
-echo "install-test-deps: pykickstart in $VENV"
+echo "install-test-deps: pykickstart and createrepo_c in $VENV"
 
 echo "install-test-deps: done"

@@ -20,10 +20,20 @@ pub enum FetchError {
     Threads(String),
 }
 
+/// The packages of a transaction, within reach.
+#[derive(Debug, Default)]
+pub struct Fetched {
+    /// Local, verified paths, in the order asked.
+    pub paths: Vec<PathBuf>,
+    /// How many were downloaded now, and their bytes.
+    pub downloaded: usize,
+    pub downloaded_bytes: u64,
+}
+
 /// Local, verified paths of the packages, in the order given. Downloads
 /// run `parallel_downloads` at a time, whatever the number of cores: they
 /// wait on the network, not on the CPU.
-pub fn fetch(pool: &Pool, packages: &[PkgId]) -> Result<Vec<PathBuf>, FetchError> {
+pub fn fetch(pool: &Pool, packages: &[PkgId]) -> Result<Fetched, FetchError> {
     let parallel = pool
         .repos
         .first()
@@ -33,10 +43,25 @@ pub fn fetch(pool: &Pool, packages: &[PkgId]) -> Result<Vec<PathBuf>, FetchError
         .thread_name(|i| format!("fetch-{i}"))
         .build()
         .map_err(|e| FetchError::Threads(e.to_string()))?;
-    threads.install(|| packages.par_iter().map(|&id| fetch_one(pool, id)).collect())
+    let each: Vec<(PathBuf, bool)> = threads.install(|| {
+        packages
+            .par_iter()
+            .map(|&id| fetch_one(pool, id))
+            .collect::<Result<_, _>>()
+    })?;
+    let mut fetched = Fetched::default();
+    for (path, downloaded) in each {
+        if downloaded {
+            fetched.downloaded += 1;
+            fetched.downloaded_bytes += std::fs::metadata(&path).map_or(0, |m| m.len());
+        }
+        fetched.paths.push(path);
+    }
+    Ok(fetched)
 }
 
-fn fetch_one(pool: &Pool, id: PkgId) -> Result<PathBuf, FetchError> {
+/// A package's verified path, and whether it was downloaded now.
+fn fetch_one(pool: &Pool, id: PkgId) -> Result<(PathBuf, bool), FetchError> {
     let pkg = pool.get(id);
     let failed = |source| FetchError::Package {
         nevra: pkg.nevra(),
@@ -57,10 +82,10 @@ fn fetch_one(pool: &Pool, id: PkgId) -> Result<PathBuf, FetchError> {
     };
     let reached = reach().map_err(failed)?;
     if reached.verified {
-        return Ok(reached.path);
+        return Ok((reached.path, true));
     }
     match verify_file(&reached.path, &pkg.checksum, "primary.xml") {
-        Ok(()) => Ok(reached.path),
+        Ok(()) => Ok((reached.path, false)),
         // A damaged cached copy: fetch it again, once.
         Err(RepoError::ChecksumMismatch(_)) if reached.cached => {
             repo.fetcher.evict(&reached);
@@ -68,7 +93,7 @@ fn fetch_one(pool: &Pool, id: PkgId) -> Result<PathBuf, FetchError> {
             if !again.verified {
                 verify_file(&again.path, &pkg.checksum, "primary.xml").map_err(failed)?;
             }
-            Ok(again.path)
+            Ok((again.path, again.verified))
         }
         Err(e) => Err(failed(e)),
     }

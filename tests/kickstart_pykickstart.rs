@@ -29,10 +29,7 @@ print(json.dumps({
 "#;
 
 fn venv_python() -> PathBuf {
-    let cache = std::env::var_os("ROOTSMITH_TEST_DEPS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir().join("target/test-deps"));
-    cache.join("venv/bin/python")
+    support::venv_bin("python")
 }
 
 fn pykickstart(path: &Path) -> Value {

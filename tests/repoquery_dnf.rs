@@ -620,3 +620,76 @@ fn the_real_dnf_command_prints_the_same() {
         .collect();
     assert_eq!(ours, lines(&real[3]), "`{}`", run.cmdline);
 }
+
+/// Fedora's own comps (f40, f41) in the test distribution's x86_64
+/// repository, rebuilt by createrepo_c (PyPI's: bookworm's 0.17 writes no
+/// zstd) with every compression it writes: every answer is dnf's.
+#[test]
+fn createrepo_c_compressions_and_fedora_comps_read_as_dnf_reads_them() {
+    let t = "createrepo_c_compressions_and_fedora_comps_read_as_dnf_reads_them";
+    let distro = need!(t, support::distro());
+    let createrepo = support::venv_bin("createrepo_c");
+    if !createrepo.is_file() {
+        need!(
+            t,
+            Err::<(), _>(support::Skip(format!(
+                "{} missing (run scripts/install-test-deps.sh)",
+                createrepo.display()
+            )))
+        );
+    }
+    const FEDORA: Questions = Questions {
+        keys: &["ts-app", "*.noarch"],
+        provides: &["/bin/sh"],
+        requires: &["ts-libfoo"],
+        info: &["ts-app"],
+        groups: &[
+            "core",
+            "Fedora Workstation",
+            "container-management",
+            "c-development",
+            "*-desktop",
+            "server-product-environment",
+        ],
+    };
+    let cases = [
+        ("f41", "gz", "gz"),
+        ("f40", "xz", "xz"),
+        ("f41", "zstd", "zst"),
+        ("f40", "bz2", "bz2"),
+    ];
+    for (release, compression, suffix) in cases {
+        let comps = need!(
+            t,
+            support::fixtures::shared_fixture(&format!("comps/comps-{release}.xml"))
+        );
+        let tmp = support::tempdir();
+        let repo = tmp.path().join("repo");
+        support::copy_dir(
+            &distro.repo("x86_64").join("Packages"),
+            &repo.join("Packages"),
+        );
+        let made = std::process::Command::new(&createrepo)
+            .args(["-q", "--general-compress-type", compression, "-g"])
+            .arg(&comps)
+            .arg(&repo)
+            .output()
+            .expect("run createrepo_c");
+        assert!(
+            made.status.success(),
+            "createrepo_c: {}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        let primary = std::fs::read_dir(repo.join("repodata"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .find(|n| n.contains("-primary.xml."))
+            .expect("a primary.xml");
+        assert!(primary.ends_with(suffix), "{primary}");
+        eprintln!("{release} comps, {compression}:");
+        need!(
+            t,
+            compare_with_dnf(&[("ts", repo)], "x86_64", None, &FEDORA)
+        );
+    }
+}

@@ -15,7 +15,7 @@ use thiserror::Error;
 pub use progress::{Progress, TaskProgress};
 
 use crate::config::{ComposeConfig, ComposeConfigError, Kickstart, PackageSelection};
-use crate::fetch::{fetch, FetchError};
+use crate::fetch::{fetch, FetchError, Fetched};
 use crate::image::{write_archive, Archive, Format, ImageConfig, ImageError};
 use crate::plan::{plan, PlanError, Task};
 use crate::publish::{publish_image, staging_dir, PublishError};
@@ -244,8 +244,10 @@ pub fn build_image(
     // Installed (and recorded in the rpmdb) in rpm's order.
     let ids = transaction.install_order(pool);
     log.step(&format!("resolved {} packages", ids.len()));
-    let paths = fetch(pool, &ids)?;
-    log.step(&format!("verified {} package files", paths.len()));
+    let started = std::time::Instant::now();
+    let fetched = fetch(pool, &ids)?;
+    log.step(&fetch_summary(&fetched, started.elapsed()));
+    let paths = fetched.paths;
 
     let spool = Spool::new_in(scratch).map_err(|e| RootfsError::Spool(e.to_string()))?;
     let mut tree = Tree::new(spool);
@@ -288,6 +290,21 @@ pub fn build_image(
         archive,
         packages: ids.iter().map(|&id| pool.get(id).nevra()).collect(),
     })
+}
+
+/// `verified 120 package files (35 downloaded: 48.2 MB in 3.1 s, 15.5 MB/s)`.
+fn fetch_summary(fetched: &Fetched, took: std::time::Duration) -> String {
+    let mut line = format!("verified {} package files", fetched.paths.len());
+    if fetched.downloaded > 0 {
+        let mb = fetched.downloaded_bytes as f64 / 1e6;
+        let secs = took.as_secs_f64().max(1e-3);
+        line.push_str(&format!(
+            " ({} downloaded: {mb:.1} MB in {secs:.1} s, {:.1} MB/s)",
+            fetched.downloaded,
+            mb / secs
+        ));
+    }
+    line
 }
 
 /// Record the installed packages in the image's own rpm database.

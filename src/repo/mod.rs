@@ -275,7 +275,11 @@ pub fn load_repo(
     })?;
     fetcher.count_primary();
 
-    let comps = match repomd.record("group_gz").or_else(|| repomd.record("group")) {
+    // Any compressed copy (createrepo_c names it by its compression), else the plain one.
+    let comps_record = ["group_gz", "group_xz", "group_zst", "group_bz2", "group"]
+        .iter()
+        .find_map(|kind| repomd.record(kind));
+    let comps = match comps_record {
         Some(rec) => read_verified(fetcher, &access, rec, comps::read_comps)?,
         None => Comps::default(),
     };

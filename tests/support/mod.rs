@@ -61,6 +61,16 @@ pub fn distro_dir() -> PathBuf {
     }
 }
 
+/// A program of the test venv that scripts/install-test-deps.sh makes
+/// (`$ROOTSMITH_TEST_DEPS/venv/bin`, default `target/test-deps`):
+/// pykickstart's python, PyPI's createrepo_c.
+pub fn venv_bin(name: &str) -> PathBuf {
+    let deps = std::env::var_os("ROOTSMITH_TEST_DEPS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir().join("target/test-deps"));
+    deps.join("venv/bin").join(name)
+}
+
 pub fn default_distro_location() -> bool {
     distro_dir() == manifest_dir().join("target/test-distro")
 }
