@@ -19,7 +19,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use rootsmith::repo::{load_pool, Pool, RepoSource, Store};
+use rootsmith::repo::{load_pool, load_repo, Pool, RepoSource, Store};
 use rootsmith::solve::{solve, Request};
 
 #[path = "../tests/support/mod.rs"]
@@ -67,6 +67,43 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
     let start = Instant::now();
     let out = f();
     (out, start.elapsed().as_secs_f64())
+}
+
+/// primary.xml.gz parsed and verified into a pool, as libsolv's
+/// `add_rpmmd` + `createwhatprovides` do: no filelists.
+fn primary_into_pool(repo: &SynthRepo) -> Pool {
+    let loaded = load_repo(&Store::default(), &source(repo), &x86_64()).expect("load_repo");
+    Pool::new(
+        x86_64(),
+        vec![loaded.info],
+        vec![loaded.packages],
+        loaded.comps,
+    )
+}
+
+/// Peak resident memory (GNU time's %M, KB) of a rootsmith process that
+/// loads the repository whole and answers one question from it.
+fn peak_rss_kb(repo: &SynthRepo) -> Option<u64> {
+    let out = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(support::rootsmith_bin())
+        .args([
+            "repoquery",
+            "--arch",
+            "x86_64",
+            "--whatprovides",
+            "/bin/sh",
+            "--repo",
+        ])
+        .arg(format!("synth={}", repo.dir.display()))
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .last()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 fn source(repo: &SynthRepo) -> RepoSource {
@@ -215,11 +252,29 @@ fn bench(c: &mut Criterion) {
         let job = serde_json::json!({
             "primary": repo.primary(), "filelists": repo.filelists(), "runs": RUNS, "filelists_runs": 3,
         });
+        let primary_only = median(
+            (0..RUNS)
+                .map(|_| timed(|| primary_into_pool(repo)).1)
+                .collect(),
+        );
         let theirs = run_python(LIBSOLV_LOAD, &job);
         let (primary, filelists) = (
             theirs["primary"].as_f64().unwrap(),
             theirs["filelists"].as_f64().unwrap(),
         );
+        eprintln!(
+            "load: primary.xml.gz into the pool (load_repo + Pool::new) median {:.0} ms; libsolv \
+             add_rpmmd+createwhatprovides median {:.0} ms: rootsmith {:.2}x faster",
+            primary_only * 1e3,
+            primary * 1e3,
+            primary / primary_only
+        );
+        if let Some(kb) = peak_rss_kb(repo) {
+            eprintln!(
+                "load: peak RSS of `rootsmith repoquery --whatprovides /bin/sh` on it: {:.0} MB",
+                kb as f64 / 1024.0
+            );
+        }
         eprintln!(
             "load: rootsmith load_pool median {:.0} ms (primary, and the filelists paths file \
              dependencies need); libsolv add_rpmmd+createwhatprovides median {:.0} ms ({RUNS} runs \

@@ -528,3 +528,57 @@ fn concurrent_composes_share_one_cache() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// One repository holding both arches (no `$basearch`): its metadata is
+/// parsed once for the two arches' pools, and each arch's images are what
+/// a compose of that arch alone makes.
+#[test]
+fn a_multiarch_repository_is_parsed_once_for_every_arch() {
+    let t = "a_multiarch_repository_is_parsed_once_for_every_arch";
+    let d = need!(t, support::distro());
+    need!(t, support::tools(&["createrepo_c"]));
+    let tmp = support::tempdir();
+    let merged = tmp.path().join("merged");
+    let packages = merged.join("Packages");
+    fs::create_dir_all(&packages).unwrap();
+    for arch in support::ARCHES {
+        for rpm in fs::read_dir(d.repo(arch).join("Packages")).unwrap() {
+            let rpm = rpm.unwrap().path();
+            let dest = packages.join(rpm.file_name().unwrap());
+            // A noarch package is in both: one copy.
+            if !dest.exists() {
+                fs::copy(&rpm, &dest).unwrap();
+            }
+        }
+    }
+    let made = std::process::Command::new("createrepo_c")
+        .args(["-q", "--set-timestamp-to-revision", "--revision", EPOCH, "--groupfile"])
+        .arg(support::distro_src().join("comps.xml"))
+        .arg(&merged)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let config = compose_config(
+        tmp.path(),
+        &format!("baseurl = \"{}\"", merged.display()),
+        &["tsdistro:ts.ks"],
+    );
+    let both = tmp.path().join("both");
+    let run = compose(&config, &both, &[]);
+    run.assert_ok();
+    let metadata = &report(&run)["metadata"];
+    assert_eq!(metadata["primary_parsed"], 1, "{metadata}");
+    assert_eq!(metadata["pools_loaded"], 2, "{metadata}");
+    let mut alone = Vec::new();
+    for arch in support::ARCHES {
+        let out = tmp.path().join(arch);
+        compose(&config, &out, &["--arch", arch]).assert_ok();
+        alone.extend(images(&out));
+    }
+    alone.sort();
+    assert_eq!(images(&both), alone);
+}

@@ -21,6 +21,7 @@ mod write;
 mod xml;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use thiserror::Error;
 
 use crate::rpm::ArchPolicy;
@@ -252,13 +253,24 @@ pub struct LoadedRepo {
     pub comps: Comps,
 }
 
-/// Read one repository's metadata, keeping the packages that install on `arch`.
+/// One repository's metadata, keeping the packages that install on `arch`.
+/// The store parses it once; each arch gets its own copy of its share.
 pub fn load_repo(
     store: &Store,
     source: &RepoSource,
     arch: &ArchPolicy,
 ) -> Result<LoadedRepo, RepoError> {
-    let fetcher = store.fetcher();
+    let shared = store.repo(source)?;
+    Ok(LoadedRepo {
+        info: shared.info.clone(),
+        packages: shared.packages.filtered(|p| arch.installs(&p.arch)),
+        comps: shared.comps.clone(),
+    })
+}
+
+/// Read and verify one repository's metadata: every binary package, of
+/// whatever arch.
+fn parse_repo(fetcher: &Arc<Fetcher>, source: &RepoSource) -> Result<LoadedRepo, RepoError> {
     let (access, repomd_bytes) = fetcher.resolve(source)?;
     let repomd_path = PathBuf::from(access.mirrors[0].display("repodata/repomd.xml"));
     let repomd = Repomd::parse(&repomd_bytes[..], &repomd_path)?;
@@ -271,12 +283,13 @@ pub fn load_repo(
             path: repomd_path.clone(),
         })?;
     let packages = read_verified(fetcher, &access, primary, |input, path| {
-        primary::read_primary(input, path, |a| arch.installs(a))
+        primary::read_primary(input, path, |a| !matches!(a, "src" | "nosrc"))
     })?;
     fetcher.count_primary();
 
-    // Any compressed copy (createrepo_c names it by its compression), else the plain one.
-    let comps_record = ["group_gz", "group_xz", "group_zst", "group_bz2", "group"]
+    // dnf's choice, group_gz else group; then the copies createrepo_c
+    // names by another compression, for a repository that has only those.
+    let comps_record = ["group_gz", "group", "group_xz", "group_zst", "group_bz2"]
         .iter()
         .find_map(|kind| repomd.record(kind));
     let comps = match comps_record {

@@ -90,6 +90,31 @@ impl RepoPackages {
         self.packages.append(&mut other.packages);
     }
 
+    /// The packages `keep` selects, with their dependency lists, and a
+    /// table of just the dependencies they name.
+    pub(crate) fn filtered(&self, keep: impl Fn(&Package) -> bool) -> RepoPackages {
+        let mut out = RepoPackages::new();
+        let mut remap = vec![u32::MAX; self.deps.len()];
+        for (i, package) in self.packages.iter().enumerate() {
+            if !keep(package) {
+                continue;
+            }
+            let b = self.bounds[i];
+            let start = out.lists.len() as u32;
+            for j in b[0] as usize..b[KINDS] as usize {
+                let old = self.lists[j] as usize;
+                if remap[old] == u32::MAX {
+                    remap[old] = out.deps.intern_ref(&self.deps.values()[old]);
+                }
+                out.lists.push(remap[old]);
+                out.pre.push(self.pre[j]);
+            }
+            out.bounds.push(b.map(|x| x - b[0] + start));
+            out.packages.push(package.clone());
+        }
+        out
+    }
+
     /// Add a package with its dependencies, each `(kind, dependency, pre)`.
     pub fn push(&mut self, package: Package, deps: impl IntoIterator<Item = (DepKind, Dep, bool)>) {
         for (kind, dep, pre) in deps {

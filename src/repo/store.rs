@@ -17,7 +17,7 @@ use super::compressed::{self, MAX_REPOMD_BYTES};
 use super::digest::Checksum;
 use super::location::{parse_metalink, parse_mirrorlist, Location, Metalink, Mirror};
 use super::net::{Downloader, NetFailure, NetOptions, Small};
-use super::{Pool, RepoError, RepoSource};
+use super::{LoadedRepo, Pool, RepoError, RepoSource};
 use crate::rpm::ArchPolicy;
 
 /// How the store reaches remote repositories.
@@ -86,13 +86,55 @@ struct Counters {
     cache_hits: AtomicU64,
 }
 
-type PoolSlot = Arc<Mutex<Option<Arc<Pool>>>>;
+/// Values made once per key and shared: a caller that finds another
+/// making the same value waits for it. A failure is not kept, so the next
+/// caller tries again.
+struct Coalesced<K, V> {
+    slots: Mutex<HashMap<K, Slot<V>>>,
+}
 
-/// The metadata store of a process: the pools it loaded, shared.
+/// A value being made, or made.
+type Slot<V> = Arc<Mutex<Option<Arc<V>>>>;
+
+impl<K: std::hash::Hash + Eq, V> Default for Coalesced<K, V> {
+    fn default() -> Self {
+        Coalesced {
+            slots: Mutex::default(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq, V> Coalesced<K, V> {
+    /// The value of `key`, and whether it was made by this call.
+    fn get_or_make<E>(
+        &self,
+        key: K,
+        make: impl FnOnce() -> Result<V, E>,
+    ) -> Result<(Arc<V>, bool), E> {
+        let slot = self
+            .slots
+            .lock()
+            .expect("coalescing map lock")
+            .entry(key)
+            .or_default()
+            .clone();
+        let mut slot = slot.lock().expect("coalescing slot lock");
+        if let Some(value) = slot.as_ref() {
+            return Ok((value.clone(), false));
+        }
+        let value = Arc::new(make()?);
+        *slot = Some(value.clone());
+        Ok((value, true))
+    }
+}
+
+/// The metadata store of a process: each repository's metadata parsed
+/// once (every arch's packages), and the pools built from it, shared.
 #[derive(Default)]
 pub struct Store {
     fetcher: Arc<Fetcher>,
-    pools: Mutex<HashMap<(Vec<RepoSource>, ArchPolicy), PoolSlot>>,
+    repos: Coalesced<RepoSource, LoadedRepo>,
+    pools: Coalesced<(Vec<RepoSource>, ArchPolicy), Pool>,
 }
 
 /// What reaches repository files: the cache, the HTTP client, counters.
@@ -133,7 +175,8 @@ impl Store {
     pub fn new(options: StoreOptions) -> Store {
         Store {
             fetcher: Arc::new(Fetcher::new(options)),
-            pools: Mutex::default(),
+            repos: Coalesced::default(),
+            pools: Coalesced::default(),
         }
     }
 
@@ -149,23 +192,26 @@ impl Store {
     /// caller that asks for the same repositories and arch, at the same
     /// time or later. A failed load is not kept: the next caller tries again.
     pub fn pool(&self, sources: &[RepoSource], arch: &ArchPolicy) -> Result<Arc<Pool>, RepoError> {
-        let slot = self
+        let (pool, made) = self
             .pools
-            .lock()
-            .expect("pool map lock")
-            .entry((sources.to_vec(), arch.clone()))
-            .or_default()
-            .clone();
-        let mut slot = slot.lock().expect("pool slot lock");
-        let counters = &self.fetcher.counters;
-        if let Some(pool) = slot.as_ref() {
-            counters.pools_shared.fetch_add(1, Ordering::Relaxed);
-            return Ok(pool.clone());
-        }
-        let pool = Arc::new(super::load_pool(self, sources, arch)?);
-        counters.pools_loaded.fetch_add(1, Ordering::Relaxed);
-        *slot = Some(pool.clone());
+            .get_or_make((sources.to_vec(), arch.clone()), || {
+                super::load_pool(self, sources, arch)
+            })?;
+        let counter = match made {
+            true => &self.fetcher.counters.pools_loaded,
+            false => &self.fetcher.counters.pools_shared,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
         Ok(pool)
+    }
+
+    /// A repository's metadata with the packages of every arch, parsed
+    /// once however many arches and images use it: a noarch package is
+    /// read once for all of them.
+    pub fn repo(&self, source: &RepoSource) -> Result<Arc<LoadedRepo>, RepoError> {
+        self.repos
+            .get_or_make(source.clone(), || super::parse_repo(&self.fetcher, source))
+            .map(|(repo, _)| repo)
     }
 }
 
