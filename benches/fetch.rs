@@ -18,20 +18,10 @@ use rootsmith::repo::{load_pool, RepoSource, Store, StoreOptions};
 mod support;
 
 use support::fixtures::{python3_solv, run_python, shared_fixture};
-use support::http::HttpServer;
 
-/// Seconds for libsolv's `add_rpmmd` + `createwhatprovides` on one primary.
-const LIBSOLV_LOAD: &str = r#"
-import sys, glob, json, time, solv
-src = glob.glob(json.load(sys.stdin)["repo"] + '/repodata/*-primary.xml.gz')[0]
-t = time.perf_counter()
-pool = solv.Pool(); pool.setdisttype(solv.Pool.DISTTYPE_RPM); pool.setarch('x86_64')
-repo = pool.add_repo('r')
-f = solv.xfopen(src)
-repo.add_rpmmd(f, None, 0); f.close()
-pool.createwhatprovides()
-json.dump(time.perf_counter() - t, sys.stdout)
-"#;
+/// libsolv loading primary.xml.gz, the peer.
+const LIBSOLV_LOAD: &str = include_str!("../tests/support/libsolv_load.py");
+use support::http::HttpServer;
 
 fn store(cache: &Path) -> Store {
     Store::new(StoreOptions {
@@ -101,7 +91,10 @@ fn bench_metadata(c: &mut Criterion) {
                 curl(&server, &files, dir.path(), 1);
                 let download = t.elapsed().as_secs_f64();
                 // libsolv's own time, without starting Python.
-                let parse = run_python(LIBSOLV_LOAD, &serde_json::json!({ "repo": root }));
+                let parse = run_python(
+                    LIBSOLV_LOAD,
+                    &serde_json::json!({ "repo": root, "runs": 1 }),
+                );
                 download + parse.as_f64().unwrap()
             })
             .collect();

@@ -11,21 +11,8 @@ mod support;
 
 use support::fixtures::{python3_solv, run_python, shared_fixture};
 
-/// Median seconds of libsolv's `add_rpmmd` + `createwhatprovides` on the same primary, 5 runs.
-const LIBSOLV_LOAD: &str = r#"
-import sys, glob, json, time, statistics, solv
-src = glob.glob(json.load(sys.stdin)["repo"] + '/repodata/*-primary.xml.gz')[0]
-times = []
-for _ in range(5):
-    t = time.perf_counter()
-    pool = solv.Pool(); pool.setdisttype(solv.Pool.DISTTYPE_RPM); pool.setarch('x86_64')
-    repo = pool.add_repo('r')
-    f = solv.xfopen(src)
-    repo.add_rpmmd(f, None, 0); f.close()
-    pool.createwhatprovides()
-    times.append(time.perf_counter() - t)
-json.dump(statistics.median(times), sys.stdout)
-"#;
+/// libsolv loading primary.xml.gz, the peer.
+const LIBSOLV_LOAD: &str = include_str!("../tests/support/libsolv_load.py");
 
 fn bench_primary(c: &mut Criterion) {
     let benchmarking = std::env::args().any(|a| a == "--bench");
@@ -43,7 +30,10 @@ fn bench_primary(c: &mut Criterion) {
         group.finish();
         if benchmarking {
             need!("benches/repo", python3_solv());
-            let seconds = run_python(LIBSOLV_LOAD, &serde_json::json!({ "repo": root }));
+            let seconds = run_python(
+                LIBSOLV_LOAD,
+                &serde_json::json!({ "repo": root, "runs": 5 }),
+            );
             eprintln!(
                 "peer: libsolv add_rpmmd+createwhatprovides on {name}: median {:.1} ms",
                 seconds.as_f64().unwrap() * 1e3

@@ -552,7 +552,13 @@ fn a_multiarch_repository_is_parsed_once_for_every_arch() {
         }
     }
     let made = std::process::Command::new("createrepo_c")
-        .args(["-q", "--set-timestamp-to-revision", "--revision", EPOCH, "--groupfile"])
+        .args([
+            "-q",
+            "--set-timestamp-to-revision",
+            "--revision",
+            EPOCH,
+            "--groupfile",
+        ])
         .arg(support::distro_src().join("comps.xml"))
         .arg(&merged)
         .output()
