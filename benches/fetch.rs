@@ -127,7 +127,9 @@ fn bench_packages(c: &mut Criterion) {
             },
             |(_cache, pool)| {
                 let ids: Vec<_> = pool.ids().collect();
-                rootsmith::fetch::fetch(&pool, &ids).expect("fetches").paths
+                rootsmith::fetch::fetch(&pool, &ids, &|_| {})
+                    .expect("fetches")
+                    .paths
             },
         )
     });

@@ -4,6 +4,7 @@
 //! need is fetched once.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use thiserror::Error;
@@ -30,10 +31,22 @@ pub struct Fetched {
     pub downloaded_bytes: u64,
 }
 
+/// How far a fetch is: packages done of all, bytes downloaded so far.
+#[derive(Clone, Copy, Debug)]
+pub struct FetchProgress {
+    pub done: usize,
+    pub total: usize,
+    pub downloaded_bytes: u64,
+}
+
 /// Local, verified paths of the packages, in the order given. Downloads
 /// run `parallel_downloads` at a time, whatever the number of cores: they
-/// wait on the network, not on the CPU.
-pub fn fetch(pool: &Pool, packages: &[PkgId]) -> Result<Fetched, FetchError> {
+/// wait on the network, not on the CPU. `progress` hears of each package done.
+pub fn fetch(
+    pool: &Pool,
+    packages: &[PkgId],
+    progress: &(dyn Fn(FetchProgress) + Sync),
+) -> Result<Fetched, FetchError> {
     let parallel = pool
         .repos
         .first()
@@ -43,17 +56,29 @@ pub fn fetch(pool: &Pool, packages: &[PkgId]) -> Result<Fetched, FetchError> {
         .thread_name(|i| format!("fetch-{i}"))
         .build()
         .map_err(|e| FetchError::Threads(e.to_string()))?;
-    let each: Vec<(PathBuf, bool)> = threads.install(|| {
+    let done = AtomicUsize::new(0);
+    let bytes = AtomicU64::new(0);
+    let each: Vec<(PathBuf, Option<u64>)> = threads.install(|| {
         packages
             .par_iter()
-            .map(|&id| fetch_one(pool, id))
-            .collect::<Result<_, _>>()
+            .map(|&id| {
+                let (path, downloaded) = fetch_one(pool, id)?;
+                let size = downloaded.then(|| std::fs::metadata(&path).map_or(0, |m| m.len()));
+                progress(FetchProgress {
+                    done: done.fetch_add(1, Ordering::Relaxed) + 1,
+                    total: packages.len(),
+                    downloaded_bytes: bytes.fetch_add(size.unwrap_or(0), Ordering::Relaxed)
+                        + size.unwrap_or(0),
+                });
+                Ok((path, size))
+            })
+            .collect::<Result<_, FetchError>>()
     })?;
     let mut fetched = Fetched::default();
-    for (path, downloaded) in each {
-        if downloaded {
+    for (path, size) in each {
+        if let Some(size) = size {
             fetched.downloaded += 1;
-            fetched.downloaded_bytes += std::fs::metadata(&path).map_or(0, |m| m.len());
+            fetched.downloaded_bytes += size;
         }
         fetched.paths.push(path);
     }

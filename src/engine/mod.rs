@@ -245,7 +245,14 @@ pub fn build_image(
     let ids = transaction.install_order(pool);
     log.step(&format!("resolved {} packages", ids.len()));
     let started = std::time::Instant::now();
-    let fetched = fetch(pool, &ids)?;
+    let fetched = fetch(pool, &ids, &|p| {
+        log.live(&format!(
+            "fetched {}/{} packages ({:.1} MB downloaded)",
+            p.done,
+            p.total,
+            p.downloaded_bytes as f64 / 1e6
+        ))
+    })?;
     log.step(&fetch_summary(&fetched, started.elapsed()));
     let paths = fetched.paths;
 

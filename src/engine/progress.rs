@@ -67,6 +67,14 @@ impl TaskProgress {
         }
     }
 
+    /// A passing state (`fetched 35/120 packages`): shown on a terminal,
+    /// left out of logs, whose reader wants the outcome.
+    pub fn live(&self, message: &str) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(message.to_string());
+        }
+    }
+
     pub fn warn(&self, message: &str) {
         match &self.bar {
             Some(bar) => bar.println(format!("warning: [{}] {message}", self.label)),
