@@ -32,12 +32,14 @@ pub struct Cache {
     root: PathBuf,
 }
 
-/// What revalidates a cached repomd.xml.
+/// What revalidates a cached repomd.xml, and its sha256: a copy that does
+/// not match it (torn by a crash: files are not fsynced) is ignored.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct RepomdOrigin {
     pub url: String,
     pub etag: Option<String>,
     pub last_modified: Option<String>,
+    pub sha256: String,
 }
 
 static TEMP_SEQ: AtomicU64 = AtomicU64::new(0);
@@ -121,10 +123,11 @@ impl Cache {
         fs::rename(temp, dest).map_err(|e| RepoError::io(dest, e))
     }
 
-    /// Write `bytes` to `dest` atomically.
+    /// Write `bytes` to `dest` atomically (for readers; not fsynced: what
+    /// the cache holds is checked against a checksum before use).
     pub fn write(&self, dest: &Path, bytes: &[u8]) -> Result<(), RepoError> {
         let (temp, mut file) = self.temp_file()?;
-        let written = file.write_all(bytes).and_then(|_| file.sync_data());
+        let written = file.write_all(bytes);
         if let Err(e) = written {
             let _ = fs::remove_file(&temp);
             return Err(RepoError::io(&temp, e));
@@ -132,9 +135,12 @@ impl Cache {
         self.commit(&temp, dest)
     }
 
-    pub fn read_origin(dir: &Path) -> Option<RepomdOrigin> {
+    /// The cached repomd.xml and where it came from, if both are whole.
+    pub fn read_repomd(dir: &Path) -> Option<(Vec<u8>, RepomdOrigin)> {
         let text = fs::read(dir.join("repomd.json")).ok()?;
-        serde_json::from_slice(&text).ok()
+        let origin: RepomdOrigin = serde_json::from_slice(&text).ok()?;
+        let bytes = fs::read(dir.join("repomd.xml")).ok()?;
+        (sha256_hex(&bytes) == origin.sha256).then_some((bytes, origin))
     }
 
     /// Keep a repository's repomd.xml and where it came from.

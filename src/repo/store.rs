@@ -376,8 +376,10 @@ impl Fetcher {
         repo_dir: &Path,
     ) -> Result<Vec<u8>, RepoError> {
         let url = format!("{base}repodata/repomd.xml");
-        let cached = fs::read(repo_dir.join("repomd.xml")).ok();
-        let origin = Cache::read_origin(repo_dir).filter(|o| o.url == url);
+        let (cached, origin) = match Cache::read_repomd(repo_dir) {
+            Some((bytes, origin)) => (Some(bytes), Some(origin).filter(|o| o.url == url)),
+            None => (None, None),
+        };
         // A metalink names the current repomd.xml: a cached copy it accepts
         // needs no request at all.
         if let (Some(bytes), Some(link)) = (&cached, metalink) {
@@ -417,6 +419,7 @@ impl Fetcher {
                     url,
                     etag,
                     last_modified,
+                    sha256: super::cache::sha256_hex(&bytes),
                 };
                 // A stale mirror's repomd.xml must not replace a good one.
                 if metalink.is_none_or(|l| l.accepts(&bytes)) {
