@@ -29,12 +29,18 @@
 //! `if`/`unless` (`(a else b)`; rpm reads it as `a`, its own if/else code
 //! builds that form internally). The AST has no node for it, so it is
 //! rejected here, but only where rpm finds nothing else wrong: every other
-//! rejection gives rpm's own reason.
+//! rejection gives rpm's own reason. And groups nest at most [`MAX_DEPTH`]
+//! deep, where rpm has no limit: parsing, printing and dropping recurse, and
+//! a few KB of `(` in a repository's metadata must not overflow the stack.
 
 use std::cmp::Ordering;
 use std::fmt;
 
 use super::evr::Evr;
+
+/// How deep parenthesised groups may nest ([`DepErrorReason::TooDeep`]).
+/// Real rich dependencies nest a few levels.
+pub const MAX_DEPTH: usize = 128;
 
 /// The comparison of a versioned dependency; `Any` for an unversioned one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -268,6 +274,9 @@ pub enum DepErrorReason {
     /// rpm accepts this one; see the module documentation.
     #[error("'else' without 'if' or 'unless'")]
     ElseWithoutIf,
+    /// rpm accepts any depth; see the module documentation.
+    #[error("rich dependency nested deeper than {max} levels", max = MAX_DEPTH)]
+    TooDeep,
 }
 
 impl DepExpr {
@@ -525,6 +534,7 @@ fn parse(text: &str, rules: Rules) -> Result<DepExpr, DepError> {
         text,
         s: text.as_bytes(),
         deferred: None,
+        depth: 0,
     };
     let mut pos = 0;
     let (expr, end) = if p.at(0) == b'(' {
@@ -566,6 +576,8 @@ struct Parser<'t> {
     /// An `else` without `if`: rpm accepts it, so it is reported only if
     /// nothing rpm rejects turns up.
     deferred: Option<Failure>,
+    /// Groups open around the one being read.
+    depth: usize,
 }
 
 /// C's `isspace` in the C locale (rpm's `risspace`).
@@ -634,6 +646,20 @@ impl Parser<'_> {
     /// A parenthesised group at `*p` (which holds `(`), with the context
     /// handed down; returns the expression and the context it hands up.
     fn group(&mut self, p: &mut usize, outer: Context) -> Result<(DepExpr, Context), Failure> {
+        if self.depth == MAX_DEPTH {
+            return Err((*p, DepErrorReason::TooDeep));
+        }
+        self.depth += 1;
+        let group = self.group_at_depth(p, outer);
+        self.depth -= 1;
+        group
+    }
+
+    fn group_at_depth(
+        &mut self,
+        p: &mut usize,
+        outer: Context,
+    ) -> Result<(DepExpr, Context), Failure> {
         debug_assert_eq!(self.at(*p), b'(');
         *p += 1;
         let mut ctx = outer;
@@ -952,6 +978,32 @@ mod tests {
             DepExpr::parse("(a or)").unwrap_err().to_string(),
             r#"invalid dependency "(a or)": missing argument to rich dependency op at byte 5"#
         );
+    }
+
+    /// Found while fuzzing (by reading the parser, then feeding fuzz/dep a
+    /// made-up input): 20,000 `(` overflowed the 8 MB main stack, killing
+    /// the process; a rayon or test thread has 2 MB.
+    #[test]
+    fn nesting_is_bounded() {
+        let nested = |n: usize| format!("{}a{}", "(".repeat(n), ")".repeat(n));
+        let text = nested(MAX_DEPTH);
+        assert_eq!(DepExpr::parse(&text), Ok(dep("a")));
+        let deep = format!("(b or {})", nested(MAX_DEPTH - 1));
+        assert_eq!(DepExpr::parse(&deep).unwrap().to_string(), "(b or a)");
+        let e = DepExpr::parse(&nested(MAX_DEPTH + 1)).unwrap_err();
+        assert_eq!((e.reason, e.offset), (DepErrorReason::TooDeep, MAX_DEPTH));
+        for text in ["(".repeat(1_000_000), nested(100_000)] {
+            for result in [
+                DepExpr::parse(&text),
+                DepExpr::parse_header(&text),
+                DepExpr::parse_index(&text),
+            ] {
+                assert_eq!(result.unwrap_err().reason, DepErrorReason::TooDeep);
+            }
+        }
+        // An `(` inside a name opens no group.
+        let name = format!("a{}", "(".repeat(100_000));
+        assert_eq!(DepExpr::parse(&name), Ok(dep(&name)));
     }
 
     #[test]

@@ -133,11 +133,9 @@ impl Evr {
 
     /// Parse `[epoch:]version[-release]`.
     pub fn parse(s: &str) -> Evr {
-        let (epoch, rest) = match s.split_once(':') {
-            Some((e, rest)) if !e.is_empty() && e.bytes().all(|c| c.is_ascii_digit()) => {
-                (e.parse().unwrap_or(0), rest)
-            }
-            _ => (0, s),
+        let (epoch, rest) = match leading_epoch(s) {
+            Some((e, rest)) => (e.parse().unwrap_or(0), rest),
+            None => (0, s),
         };
         match rest.rsplit_once('-') {
             Some((v, r)) => Evr::new(epoch, v, Some(r.to_string())),
@@ -155,6 +153,12 @@ impl Evr {
                 _ => Ordering::Equal,
             })
     }
+}
+
+/// `epoch:rest` when `s` starts with digits and a colon.
+fn leading_epoch(s: &str) -> Option<(&str, &str)> {
+    s.split_once(':')
+        .filter(|(e, _)| !e.is_empty() && e.bytes().all(|c| c.is_ascii_digit()))
 }
 
 impl Ord for Evr {
@@ -179,7 +183,9 @@ impl PartialOrd for Evr {
 
 impl fmt::Display for Evr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.epoch != 0 {
+        // An epoch 0 is left out, unless the version itself would read
+        // back as one (`0:5:1`, not `5:1`).
+        if self.epoch != 0 || leading_epoch(&self.version).is_some() {
             write!(f, "{}:", self.epoch)?;
         }
         f.write_str(&self.version)?;
@@ -200,5 +206,17 @@ mod tests {
         assert_eq!(Evr::parse("1.0"), Evr::new(0, "1.0", None));
         assert_eq!(Evr::parse("0:1.0-1"), Evr::new(0, "1.0", Some("1".into())));
         assert!(Evr::parse("1:1.0") > Evr::parse("2.0"));
+    }
+
+    /// Found by fuzzing (fuzz/fuzz_targets/dep.rs): a version that looks
+    /// like `epoch:version` lost its explicit epoch 0 when printed.
+    #[test]
+    fn display_keeps_epoch_0_before_a_colon_version() {
+        for (text, shown) in [("0:5:1", "0:5:1"), ("0:5:.", "0:5:."), ("0:a:1", "a:1")] {
+            let evr = Evr::parse(text);
+            assert_eq!(evr.to_string(), shown, "{text:?}");
+            assert_eq!(Evr::parse(shown), evr, "{text:?}");
+        }
+        assert_eq!(Evr::new(0, "5:1", None).to_string(), "0:5:1");
     }
 }
