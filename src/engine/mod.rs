@@ -409,6 +409,16 @@ pub fn compose(
     let config = ComposeConfig::load(config_path)?;
     let tasks = plan(&config, arches)?;
     report_unapplied(&tasks, progress);
+    let policies: Vec<ArchPolicy> = tasks
+        .iter()
+        .map(|t| Selection::from_kickstart(&t.kickstart.packages).arch_policy(&t.arch))
+        .collect::<Result<_, _>>()?;
+    store.expect_pools(
+        tasks
+            .iter()
+            .zip(&policies)
+            .map(|(t, p)| (t.repos.as_slice(), p)),
+    );
     let images = tasks
         .par_iter()
         .map(|task| run_task(task, out, store, progress))

@@ -261,9 +261,24 @@ pub fn load_repo(
     arch: &ArchPolicy,
 ) -> Result<LoadedRepo, RepoError> {
     let shared = store.repo(source)?;
+    let keep = |p: &Package| arch.installs(&p.arch);
+    // The last expected user takes the parse itself: no copy when every
+    // package is kept (an arch's own repository).
+    let shared = match store.release(source) {
+        true => match Arc::try_unwrap(shared) {
+            Ok(mut own) => {
+                if !own.packages.packages.iter().all(keep) {
+                    own.packages = own.packages.filtered(keep);
+                }
+                return Ok(own);
+            }
+            Err(still_shared) => still_shared,
+        },
+        false => shared,
+    };
     Ok(LoadedRepo {
         info: shared.info.clone(),
-        packages: shared.packages.filtered(|p| arch.installs(&p.arch)),
+        packages: shared.packages.filtered(keep),
         comps: shared.comps.clone(),
     })
 }

@@ -126,6 +126,11 @@ impl<K: std::hash::Hash + Eq, V> Coalesced<K, V> {
         *slot = Some(value.clone());
         Ok((value, true))
     }
+
+    /// Drop the value of `key`: its holders keep theirs.
+    fn forget(&self, key: &K) {
+        self.slots.lock().expect("coalescing map lock").remove(key);
+    }
 }
 
 /// The metadata store of a process: each repository's metadata parsed
@@ -134,6 +139,8 @@ impl<K: std::hash::Hash + Eq, V> Coalesced<K, V> {
 pub struct Store {
     fetcher: Arc<Fetcher>,
     repos: Coalesced<RepoSource, LoadedRepo>,
+    /// How many expected pools have yet to take their share of each parse.
+    repo_users: Mutex<HashMap<RepoSource, usize>>,
     pools: Coalesced<(Vec<RepoSource>, ArchPolicy), Pool>,
 }
 
@@ -176,6 +183,7 @@ impl Store {
         Store {
             fetcher: Arc::new(Fetcher::new(options)),
             repos: Coalesced::default(),
+            repo_users: Mutex::default(),
             pools: Coalesced::default(),
         }
     }
@@ -212,6 +220,36 @@ impl Store {
         self.repos
             .get_or_make(source.clone(), || super::parse_repo(&self.fetcher, source))
             .map(|(repo, _)| repo)
+    }
+
+    /// Say which pools are coming, so that each repository's parse is kept
+    /// just until the last of them has taken its share.
+    pub fn expect_pools<'a>(
+        &self,
+        pools: impl IntoIterator<Item = (&'a [RepoSource], &'a ArchPolicy)>,
+    ) {
+        let distinct: std::collections::HashSet<_> = pools.into_iter().collect();
+        let mut users = self.repo_users.lock().expect("repo users lock");
+        for (sources, _) in distinct {
+            for source in sources {
+                *users.entry(source.clone()).or_insert(0) += 1;
+            }
+        }
+    }
+
+    /// One pool has taken its share of `source`: whether it was the last
+    /// expected (one, when nothing was said), so that the parse can be
+    /// handed over rather than copied.
+    pub(crate) fn release(&self, source: &RepoSource) -> bool {
+        let mut users = self.repo_users.lock().expect("repo users lock");
+        let left = users.entry(source.clone()).or_insert(1);
+        *left = left.saturating_sub(1);
+        if *left > 0 {
+            return false;
+        }
+        users.remove(source);
+        self.repos.forget(source);
+        true
     }
 }
 
