@@ -12,17 +12,6 @@
 use libfuzzer_sys::{fuzz_target, Corpus};
 use rootsmith::rpm::{Dep, DepExpr, DepKind};
 
-const KINDS: [DepKind; 8] = [
-    DepKind::Requires,
-    DepKind::Provides,
-    DepKind::Conflicts,
-    DepKind::Obsoletes,
-    DepKind::Recommends,
-    DepKind::Suggests,
-    DepKind::Supplements,
-    DepKind::Enhances,
-];
-
 fuzz_target!(|data: &[u8]| -> Corpus {
     // Dependencies are strings; other bytes are not worth keeping.
     let Ok(text) = std::str::from_utf8(data) else {
@@ -40,7 +29,7 @@ fuzz_target!(|data: &[u8]| -> Corpus {
     }
 
     let mut requires_or_conflicts = false;
-    for kind in KINDS {
+    for kind in DepKind::ALL {
         if let Ok(e) = DepExpr::parse_for(text, kind) {
             assert_eq!(full.as_ref(), Ok(&e), "{kind:?} accepts {text:?}");
             requires_or_conflicts |= matches!(kind, DepKind::Requires | DepKind::Conflicts);

@@ -8,24 +8,13 @@ use std::path::Path;
 use libfuzzer_sys::fuzz_target;
 use rootsmith::rpm::DepKind;
 
-const KINDS: [DepKind; 8] = [
-    DepKind::Requires,
-    DepKind::Provides,
-    DepKind::Conflicts,
-    DepKind::Obsoletes,
-    DepKind::Recommends,
-    DepKind::Suggests,
-    DepKind::Supplements,
-    DepKind::Enhances,
-];
-
 fuzz_target!(|data: &[u8]| {
     let Ok(repo) = rootsmith::repo::read_primary(data, Path::new("primary.xml"), |a| a != "i686")
     else {
         return;
     };
     for i in 0..repo.len() {
-        for kind in KINDS {
+        for kind in DepKind::ALL {
             for (dep, _pre) in repo.deps(i, kind) {
                 let _ = dep.to_string();
             }
