@@ -544,3 +544,48 @@ fn repoquery_bad_metadata() {
         &["comps", "compulsory"],
     );
 }
+
+/// A repository whose primary.xml sends a package outside the repository
+/// (`../../…`, an absolute path, a URL), consistently checksummed: the
+/// build is refused, naming the package and the location, and nothing is
+/// read or written outside; the same over HTTP.
+#[test]
+fn package_locations_outside_the_repository_are_refused() {
+    let t = "package_locations_outside_the_repository_are_refused";
+    let d = need!(t, support::distro());
+    for hostile in [
+        "../../../../../../etc/passwd",
+        "/etc/passwd",
+        "http://127.0.0.1:9/x.rpm",
+    ] {
+        let tmp = support::tempdir();
+        let (repo, primary) = repo_copy(d, tmp.path());
+        let xml = String::from_utf8(gunzip(&primary)).unwrap();
+        let href = "<location href=\"Packages/ts-app-1.2-1.x86_64.rpm\"/>";
+        assert!(xml.contains(href), "the test distribution has ts-app 1.2");
+        let bad = xml.replace(href, &format!("<location href=\"{hostile}\"/>"));
+        replace_primary_consistently(&repo, &primary, bad.as_bytes());
+        let local = format!("ts={}", repo.display());
+        build_fails(
+            &["ts-app"],
+            &local,
+            &["ts-app-1.2-1.x86_64", hostile, "outside"],
+        );
+        let server = support::http::HttpServer::serve(&repo);
+        let remote = format!("ts={}", server.base_url());
+        build_fails(
+            &["ts-app"],
+            &remote,
+            &["ts-app-1.2-1.x86_64", hostile, "outside"],
+        );
+        // Refused before any request: the server never saw the path.
+        assert!(
+            !server
+                .log_lines()
+                .iter()
+                .any(|l| l.contains("passwd") || l.contains("x.rpm")),
+            "{:?}",
+            server.log_lines()
+        );
+    }
+}

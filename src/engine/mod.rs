@@ -409,15 +409,20 @@ pub fn compose(
     let config = ComposeConfig::load(config_path)?;
     let tasks = plan(&config, arches)?;
     report_unapplied(&tasks, progress);
-    let policies: Vec<ArchPolicy> = tasks
+    // A task whose arch is unknown fails on its own, in the report.
+    let policies: Vec<Option<ArchPolicy>> = tasks
         .iter()
-        .map(|t| Selection::from_kickstart(&t.kickstart.packages).arch_policy(&t.arch))
-        .collect::<Result<_, _>>()?;
+        .map(|t| {
+            Selection::from_kickstart(&t.kickstart.packages)
+                .arch_policy(&t.arch)
+                .ok()
+        })
+        .collect();
     store.expect_pools(
         tasks
             .iter()
             .zip(&policies)
-            .map(|(t, p)| (t.repos.as_slice(), p)),
+            .filter_map(|(t, p)| Some((t.repos.as_slice(), p.as_ref()?))),
     );
     let images = tasks
         .par_iter()
