@@ -588,3 +588,16 @@ fn a_multiarch_repository_is_parsed_once_for_every_arch() {
     alone.sort();
     assert_eq!(images(&both), alone);
 }
+
+/// A server that answers an unconditional request with 304 (nothing was
+/// cached to be "not modified") gets a clear error, not a crash.
+#[test]
+fn a_304_to_an_unconditional_request_is_an_error() {
+    let t = "a_304_to_an_unconditional_request_is_an_error";
+    let d = need!(t, support::distro());
+    let server = HttpServer::serve(&d.dir);
+    server.fault("x86_64/repodata/repomd.xml", Fault::Status(304));
+    let repo = format!("ts={}x86_64", server.base_url());
+    let run = support::rootsmith(&["resolve", "ts-app", "--repo", &repo, "--arch", "x86_64"]);
+    support::assert_clean_failure(&run, &["repomd.xml", "304"]);
+}

@@ -210,8 +210,11 @@ impl Downloader {
         }
     }
 
-    /// One request: the response if its status is a success.
+    /// One request: the response if its status is a success, or a 304 to
+    /// a conditional request (to any other it is a server's error).
     fn send(&self, url: &str, headers: HeaderMap) -> Result<Response, Attempt> {
+        let conditional = headers.contains_key(header::IF_NONE_MATCH)
+            || headers.contains_key(header::IF_MODIFIED_SINCE);
         let response = self
             .client
             .get(url)
@@ -219,7 +222,7 @@ impl Downloader {
             .send()
             .map_err(|e| Attempt::Retry(describe(&e)))?;
         let status = response.status();
-        if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        if status.is_success() || conditional && status == StatusCode::NOT_MODIFIED {
             return Ok(response);
         }
         let why = format!("HTTP {status}");
@@ -302,7 +305,11 @@ impl Sink<'_> {
     }
 }
 
+/// A header, unless `value` is empty (a validator the server never gave).
 fn insert(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {
+    if value.is_empty() {
+        return;
+    }
     if let Ok(v) = HeaderValue::from_str(value) {
         headers.insert(name, v);
     }
