@@ -8,6 +8,7 @@ use serde::Serialize;
 use tar::{Builder, EntryType, Header};
 
 use super::{hashing::HashingWriter, layer::write_layer, ImageConfig};
+use crate::repo::sha256_hex;
 use crate::rootfs::Tree;
 
 /// The Go/OCI name of an rpm arch, and its variant where one is conventional.
@@ -135,11 +136,6 @@ pub fn write_docker_archive<W: Write>(tree: &Tree, config: &ImageConfig, out: W)
         mtime,
     )?;
     archive.into_inner()
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    crate::repo::hex(&Sha256::digest(bytes))
 }
 
 fn base_header(entry_type: EntryType, mode: u32, size: u64, mtime: u64) -> Header {

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use super::digest::{hex, Checksum};
+use super::digest::{sha256_hex, Checksum};
 use super::location::Location;
 use super::RepoError;
 
@@ -74,13 +74,7 @@ impl Cache {
     /// The folder of one repository's own state: named after the repo and
     /// a hash of its location, so a repo that moves starts afresh.
     pub fn repo_dir(&self, name: &str, location: &Location) -> PathBuf {
-        let key = {
-            let mut h = super::digest::DigestKind::Sha256.hasher();
-            h.update(location.option().as_bytes());
-            h.update(b"\0");
-            h.update(location.url().as_bytes());
-            h.finish().hex
-        };
+        let key = sha256_hex(format!("{}\0{}", location.option(), location.url()).as_bytes());
         let safe: String = name
             .chars()
             .map(|c| {
@@ -154,9 +148,4 @@ impl Cache {
         let json = serde_json::to_vec_pretty(origin).expect("plain data serializes");
         self.write(&dir.join("repomd.json"), &json)
     }
-}
-
-/// sha256 of bytes, as hex.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes))
 }

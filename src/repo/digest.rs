@@ -43,6 +43,13 @@ impl DigestKind {
         }
     }
 
+    /// The checksum of `bytes` held whole.
+    pub fn digest(self, bytes: &[u8]) -> Checksum {
+        let mut h = self.hasher();
+        h.update(bytes);
+        h.finish()
+    }
+
     pub fn hasher(self) -> Hasher {
         match self {
             DigestKind::Sha1 => Hasher::Sha1(sha1::Sha1::new()),
@@ -127,6 +134,11 @@ impl Hasher {
             hex: hex(&digest),
         }
     }
+}
+
+/// The sha256 of `bytes`, as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    DigestKind::Sha256.digest(bytes).hex
 }
 
 /// Lowercase hex of bytes.

@@ -122,13 +122,9 @@ impl Metalink {
     /// accepts, judged by the strongest hash it gives that we compute.
     /// A metalink without any hash we know accepts nothing.
     pub fn accepts(&self, repomd: &[u8]) -> bool {
-        self.repomd.iter().any(|hashes| {
-            strongest(hashes).is_some_and(|want| {
-                let mut h = want.kind.hasher();
-                h.update(repomd);
-                h.finish().hex == want.hex
-            })
-        })
+        self.repomd
+            .iter()
+            .any(|hashes| strongest(hashes).is_some_and(|want| want.kind.digest(repomd) == *want))
     }
 }
 

@@ -28,7 +28,7 @@ use crate::rpm::ArchPolicy;
 
 pub use compressed::{decompress, open_decompressed, verify_file, MAX_METADATA_BYTES};
 pub use comps::read_comps;
-pub use digest::{hex, Checksum, DigestKind};
+pub use digest::{hex, sha256_hex, Checksum, DigestKind};
 pub use filelists::scan_filelists;
 pub use index::{DepId, DepIndex};
 pub use location::{parse_metalink, parse_mirrorlist, Location, Metalink, Mirror};
@@ -289,7 +289,7 @@ fn parse_repo(fetcher: &Arc<Fetcher>, source: &RepoSource) -> Result<LoadedRepo,
     let (access, repomd_bytes) = fetcher.resolve(source)?;
     let repomd_path = PathBuf::from(access.mirrors[0].display("repodata/repomd.xml"));
     let repomd = Repomd::parse(&repomd_bytes[..], &repomd_path)?;
-    let repomd_sha256 = cache::sha256_hex(&repomd_bytes);
+    let repomd_sha256 = sha256_hex(&repomd_bytes);
 
     let primary = repomd
         .record("primary")

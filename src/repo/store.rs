@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::cache::{Cache, RepomdOrigin};
 use super::compressed::{self, MAX_REPOMD_BYTES};
-use super::digest::Checksum;
+use super::digest::{sha256_hex, Checksum};
 use super::location::{parse_metalink, parse_mirrorlist, Location, Metalink, Mirror};
 use super::net::{Downloader, NetFailure, NetOptions, Small};
 use super::{LoadedRepo, Pool, RepoError, RepoSource};
@@ -457,7 +457,7 @@ impl Fetcher {
                     url,
                     etag,
                     last_modified,
-                    sha256: super::cache::sha256_hex(&bytes),
+                    sha256: sha256_hex(&bytes),
                 };
                 // A stale mirror's repomd.xml must not replace a good one.
                 if metalink.is_none_or(|l| l.accepts(&bytes)) {

@@ -7,9 +7,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
-use super::{hex, RepoError};
+use super::{sha256_hex, RepoError};
 
 /// createrepo's rule for which files go into primary.xml (the rest live in filelists).
 fn is_primary_file(path: &str) -> bool {
@@ -50,8 +48,8 @@ pub fn write_repodata(root: &Path, revision: u64) -> Result<(), RepoError> {
         .and_then(|_| gz.flush())
         .map_err(|e| RepoError::io(&repodata, e))?;
     let compressed = gz.finish().map_err(|e| RepoError::io(&repodata, e))?;
-    let sha = hex(&Sha256::digest(&compressed));
-    let open_sha = hex(&Sha256::digest(xml.as_bytes()));
+    let sha = sha256_hex(&compressed);
+    let open_sha = sha256_hex(xml.as_bytes());
     let primary_name = format!("{sha}-primary.xml.gz");
     let primary_path = repodata.join(&primary_name);
     fs::write(&primary_path, &compressed).map_err(|e| RepoError::io(&primary_path, e))?;
@@ -114,7 +112,7 @@ fn package_xml(xml: &mut String, root: &Path, rpm_path: &Path) -> Result<(), Rep
     writeln!(
         xml,
         r#"  <checksum type="sha256" pkgid="YES">{}</checksum>"#,
-        hex(&Sha256::digest(&bytes))
+        sha256_hex(&bytes)
     )
     .unwrap();
     writeln!(
