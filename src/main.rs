@@ -11,6 +11,10 @@ use rootsmith::query;
 use rootsmith::repo::{PkgId, Pool, RepoSource, Setopt, Store, StoreOptions};
 use rootsmith::solve::SolveError;
 
+// Loading metadata is millions of small strings: see Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "rootsmith",
@@ -233,15 +237,18 @@ fn run(command: Command, store_args: &StoreArgs) -> Result<ExitCode, EngineError
             cmd,
         } => {
             let (kickstart, selection) = input.selection()?;
-            let pool = engine::pool_for(
-                &store,
-                kickstart.as_ref(),
-                &input.repo_sources(),
-                &store_args.setopts,
-                &selection,
-                &input.arch,
-                &input.releasever,
-            )?;
+            let progress = Progress::new(false);
+            let pool = progress.watch(&store, || {
+                engine::pool_for(
+                    &store,
+                    kickstart.as_ref(),
+                    &input.repo_sources(),
+                    &store_args.setopts,
+                    &selection,
+                    &input.arch,
+                    &input.releasever,
+                )
+            })?;
             let name = name
                 .or_else(|| {
                     input
@@ -262,7 +269,7 @@ fn run(command: Command, store_args: &StoreArgs) -> Result<ExitCode, EngineError
                 ],
                 format,
             };
-            let built = engine::build_to_file(&pool, &request, &output, &Progress::new(false))?;
+            let built = engine::build_to_file(&pool, &request, &output, &progress)?;
             eprintln!("{}  {}", built.archive.sha256, built.archive.path.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -272,16 +279,18 @@ fn run(command: Command, store_args: &StoreArgs) -> Result<ExitCode, EngineError
             verbose,
         } => {
             let (kickstart, selection) = input.selection()?;
-            let pool = engine::pool_for(
-                &store,
-                kickstart.as_ref(),
-                &input.repo_sources(),
-                &store_args.setopts,
-                &selection,
-                &input.arch,
-                &input.releasever,
-            )?;
             let progress = Progress::new(true);
+            let pool = progress.watch(&store, || {
+                engine::pool_for(
+                    &store,
+                    kickstart.as_ref(),
+                    &input.repo_sources(),
+                    &store_args.setopts,
+                    &selection,
+                    &input.arch,
+                    &input.releasever,
+                )
+            })?;
             let transaction = match engine::resolve(&pool, &selection, &progress.task("resolve")) {
                 Ok(t) => t,
                 Err(EngineError::Solve(e)) if json || verbose => {
@@ -315,7 +324,7 @@ fn repoquery(q: &QueryArgs, store: &Store, setopts: &[Setopt]) -> Result<ExitCod
             .to_string(),
     };
     let sources = repo_sources(&q.repos, &arch, &q.releasever);
-    let pool = query::load(store, &sources, setopts, &arch)?;
+    let pool = Progress::new(true).watch(store, || query::load(store, &sources, setopts, &arch))?;
     if q.list_groups {
         let list = query::list_groups(&pool);
         print_answer(q.json, &list, &list.to_string());

@@ -5,9 +5,11 @@
 mod support;
 
 use std::fs;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use support::repodata::{
+    copy_of_repo, data_block, gunzip, gzip, replace_consistently, replace_primary_consistently, tag,
+};
 use support::Distro;
 
 fn resolve_ks(ks: &Path, repo: &str) -> support::Run {
@@ -61,94 +63,6 @@ fn repo_copy(d: &Distro, dir: &Path) -> (PathBuf, PathBuf) {
 /// A copy of the x86_64 repo, and the location of its metadata `kind`.
 fn repo_copy_of(d: &Distro, dir: &Path, kind: &str) -> (PathBuf, PathBuf) {
     copy_of_repo(&d.repo("x86_64"), dir, kind)
-}
-
-/// A writable copy of the repository at `src`, and the location of its
-/// metadata `kind`.
-fn copy_of_repo(src: &Path, dir: &Path, kind: &str) -> (PathBuf, PathBuf) {
-    let repo = dir.join("repo");
-    support::copy_dir(src, &repo);
-    for f in support::files_under(&repo) {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(repo.join(&f), fs::Permissions::from_mode(0o644)).unwrap();
-    }
-    let repomd = fs::read_to_string(repo.join("repodata/repomd.xml")).unwrap();
-    let block = data_block(&repomd, kind);
-    let href = block
-        .split("href=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap();
-    let primary = repo.join(href);
-    (repo, primary)
-}
-
-/// The `<data type="TYPE">...</data>` element of a repomd.xml.
-fn data_block<'a>(repomd: &'a str, ty: &str) -> &'a str {
-    let start = repomd
-        .find(&format!("<data type=\"{ty}\">"))
-        .expect("data block");
-    let end = start + repomd[start..].find("</data>").unwrap() + "</data>".len();
-    &repomd[start..end]
-}
-
-fn gunzip(p: &Path) -> Vec<u8> {
-    let mut v = Vec::new();
-    flate2::read::GzDecoder::new(fs::File::open(p).unwrap())
-        .read_to_end(&mut v)
-        .unwrap();
-    v
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn tag<'a>(block: &'a str, open: &str, close: &str) -> &'a str {
-    let s = block.find(open).unwrap() + open.len();
-    let e = s + block[s..].find(close).unwrap();
-    &block[s..e]
-}
-
-/// Replace primary.xml.gz by `xml` and rewrite repomd.xml's checksums and
-/// sizes for it, so that the content is the only thing wrong.
-fn replace_primary_consistently(repo: &Path, primary: &Path, xml: &[u8]) {
-    replace_consistently(repo, "primary", primary, xml)
-}
-
-/// The same for the metadata `kind` at `file`.
-fn replace_consistently(repo: &Path, kind: &str, file: &Path, xml: &[u8]) {
-    let gz = gzip(xml);
-    fs::write(file, &gz).unwrap();
-    let repomd_path = repo.join("repodata/repomd.xml");
-    let repomd = fs::read_to_string(&repomd_path).unwrap();
-    let old = data_block(&repomd, kind);
-    let mut new = old.to_string();
-    for (open, close, value) in [
-        (
-            "<checksum type=\"sha256\">",
-            "</checksum>",
-            support::sha256_bytes(&gz),
-        ),
-        (
-            "<open-checksum type=\"sha256\">",
-            "</open-checksum>",
-            support::sha256_bytes(xml),
-        ),
-        ("<size>", "</size>", gz.len().to_string()),
-        ("<open-size>", "</open-size>", xml.len().to_string()),
-    ] {
-        let cur = tag(old, open, close);
-        new = new.replace(
-            &format!("{open}{cur}{close}"),
-            &format!("{open}{value}{close}"),
-        );
-    }
-    fs::write(&repomd_path, repomd.replace(old, &new)).unwrap();
 }
 
 #[test]

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use support::http::{Fault, HttpServer};
+use support::repodata::{copy_of_repo, gunzip, replace_primary_consistently};
 
 const EPOCH: &str = "1700000000";
 
@@ -600,4 +601,78 @@ fn a_304_to_an_unconditional_request_is_an_error() {
     let repo = format!("ts={}x86_64", server.base_url());
     let run = support::rootsmith(&["resolve", "ts-app", "--repo", &repo, "--arch", "x86_64"]);
     support::assert_clean_failure(&run, &["repomd.xml", "304"]);
+}
+
+/// The parsed-pool cache: a warm compose reads each pool from it instead of
+/// parsing (or even downloading) primary.xml, and makes the same bytes; a
+/// damaged cache file is reported and rebuilt; changed metadata at the same
+/// URL is parsed anew.
+#[test]
+fn warm_composes_read_pools_from_the_pool_cache() {
+    let t = "warm_composes_read_pools_from_the_pool_cache";
+    let d = need!(t, support::distro());
+    let tmp = support::tempdir();
+    let want = local_images(d, tmp.path(), "x86_64");
+    let served = tmp.path().join("served");
+    let (repo, primary) = copy_of_repo(&d.repo("x86_64"), &served.join("x86_64"), "primary");
+    let server = HttpServer::serve(&served);
+    let config = compose_config(
+        tmp.path(),
+        &format!("baseurl = \"{}$basearch/repo\"", server.base_url()),
+        &["tsdistro:ts.ks"],
+    );
+    let cache = tmp.path().join("cache");
+    let args = ["--arch", "x86_64", "--cache-dir", cache.to_str().unwrap()];
+    let compose_into = |name: &str| {
+        let run = compose(&config, &tmp.path().join(name), &args);
+        run.assert_ok();
+        (report(&run)["metadata"].clone(), run.stderr)
+    };
+    let parsed = |metadata: &Value, primary: u64, cached: u64| {
+        assert_eq!(metadata["primary_parsed"], primary, "{metadata}");
+        assert_eq!(metadata["pools_cached"], cached, "{metadata}");
+    };
+
+    let (cold, _) = compose_into("cold");
+    parsed(&cold, 1, 0);
+    server.take_log();
+    let (warm, _) = compose_into("warm");
+    parsed(&warm, 0, 1);
+    let metadata_requests: Vec<String> = hits(&server, "/repodata/")
+        .into_iter()
+        .filter(|l| !l.contains("repomd.xml"))
+        .collect();
+    assert!(metadata_requests.is_empty(), "{metadata_requests:?}");
+    for name in ["cold", "warm"] {
+        assert_eq!(images(&tmp.path().join(name)), want, "{name}");
+    }
+
+    let pools: Vec<PathBuf> = support::files_under(&cache.join("v1/pools"))
+        .into_iter()
+        .map(|p| cache.join("v1/pools").join(p))
+        .collect();
+    assert_eq!(pools.len(), 1, "one pool file: {pools:?}");
+    let mut bytes = fs::read(&pools[0]).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    fs::write(&pools[0], &bytes).unwrap();
+    let (damaged, stderr) = compose_into("damaged");
+    parsed(&damaged, 1, 0);
+    assert!(
+        stderr.contains(&pools[0].display().to_string()) && stderr.contains("CRC mismatch"),
+        "{stderr}"
+    );
+    assert_eq!(images(&tmp.path().join("damaged")), want);
+    let (rebuilt, _) = compose_into("rebuilt");
+    parsed(&rebuilt, 0, 1);
+
+    // Changed metadata at the same URL (a changed primary.xml, and
+    // repomd.xml saying so) is parsed, not taken from the old pool.
+    let xml = String::from_utf8(gunzip(&primary)).unwrap();
+    let xml = xml.replacen("<summary>", "<summary>Changed: ", 1);
+    replace_primary_consistently(&repo, &primary, xml.as_bytes());
+    let (changed, _) = compose_into("changed");
+    parsed(&changed, 1, 0);
+    let (again, _) = compose_into("again");
+    parsed(&again, 0, 1);
 }

@@ -424,10 +424,15 @@ pub fn compose(
             .zip(&policies)
             .filter_map(|(t, p)| Some((t.repos.as_slice(), p.as_ref()?))),
     );
-    let images = tasks
-        .par_iter()
-        .map(|task| run_task(task, out, store, progress))
-        .collect();
+    let images = progress.watch(store, || {
+        tasks
+            .par_iter()
+            .map(|task| run_task(task, out, store, progress))
+            .collect()
+    });
+    progress
+        .task("metadata")
+        .finish(&metadata_summary(&store.stats()));
     Ok(ComposeReport {
         product: config.product.name.clone(),
         version: config.product.version.clone(),
@@ -435,6 +440,22 @@ pub fn compose(
         images,
         metadata: store.stats(),
     })
+}
+
+/// What the store did, for the log: `2 pools (1 from the pool cache, 3
+/// shared), 1 primary.xml parsed, 12 files downloaded (3.4 MB), 5 from the cache`.
+fn metadata_summary(stats: &StoreStats) -> String {
+    format!(
+        "{} pools ({} from the pool cache, {} shared), {} primary.xml parsed, {} files \
+         downloaded ({:.1} MB), {} from the cache",
+        stats.pools_loaded,
+        stats.pools_cached,
+        stats.pools_shared,
+        stats.primary_parsed,
+        stats.downloads,
+        stats.downloaded_bytes as f64 / 1e6,
+        stats.cache_hits
+    )
 }
 
 /// Each kickstart line that is not applied, once, however many tasks share the kickstart.

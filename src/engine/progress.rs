@@ -2,10 +2,14 @@
 //! (nightly jobs read logs, not terminals).
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressStyle};
 
+use crate::repo::{ActivitySnapshot, Store, StoreStats};
+
+#[derive(Clone)]
 pub struct Progress {
     multi: Option<MultiProgress>,
     quiet: bool,
@@ -35,6 +39,42 @@ impl Progress {
             quiet: self.quiet,
             started: Instant::now(),
         }
+    }
+
+    /// Run `work` with the store's warnings shown here and, on a
+    /// terminal, a line that follows its transfers and metadata reads.
+    pub fn watch<T>(&self, store: &Store, work: impl FnOnce() -> T) -> T {
+        let shown = self.clone();
+        store
+            .activity()
+            .on_warning(move |message| shown.warn(message));
+        let Some(multi) = &self.multi else {
+            return work();
+        };
+        let bar = multi.add(ProgressBar::new_spinner());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {prefix:.bold} {msg}")
+                .expect("static template"),
+        );
+        bar.set_prefix("repositories");
+        let done = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let ticker = s.spawn(|| {
+                let mut last = (Instant::now(), store.activity().snapshot());
+                while !done.load(Ordering::Relaxed) {
+                    std::thread::park_timeout(Duration::from_millis(250));
+                    let now = (Instant::now(), store.activity().snapshot());
+                    bar.set_message(activity_line(&last, &now, &store.stats()));
+                    bar.tick();
+                    last = now;
+                }
+                bar.finish_and_clear();
+            });
+            let out = work();
+            done.store(true, Ordering::Relaxed);
+            ticker.thread().unpark();
+            out
+        })
     }
 
     pub fn warn(&self, message: &str) {
@@ -95,4 +135,22 @@ impl TaskProgress {
             None => eprintln!("[{}] FAILED: {message}", self.label),
         }
     }
+}
+
+/// `12.3 MiB received (4 files, 2.1 MiB/s), 250.0 MiB of metadata read`:
+/// the rate over the last interval.
+fn activity_line(
+    (then, before): &(Instant, ActivitySnapshot),
+    (now, after): &(Instant, ActivitySnapshot),
+    stats: &StoreStats,
+) -> String {
+    let seconds = now.duration_since(*then).as_secs_f64().max(1e-3);
+    let rate = (after.received - before.received) as f64 / seconds;
+    format!(
+        "{} received ({} files, {}/s), {} of metadata read",
+        HumanBytes(after.received),
+        stats.downloads,
+        HumanBytes(rate as u64),
+        HumanBytes(after.metadata_read)
+    )
 }

@@ -6,6 +6,7 @@
 //! v1/repos/<name>-<key>/repomd.xml        the last repomd.xml of a repository
 //! v1/repos/<name>-<key>/repomd.json       where it came from, and its ETag / Last-Modified
 //! v1/repos/<name>-<key>/mirrors           the last mirror list or metalink
+//! v1/pools/<arch>-<slot>                 parsed pools, one per set of repositories and arch
 //! v1/tmp/                                 downloads in progress
 //! ```
 //!
@@ -88,6 +89,11 @@ impl Cache {
         self.root
             .join("repos")
             .join(format!("{safe}-{}", &key[..16]))
+    }
+
+    /// Where parsed pools are kept (see `pool_cache`).
+    pub fn pools_dir(&self) -> PathBuf {
+        self.root.join("pools")
     }
 
     /// A new temporary file in the cache, to be [`Cache::commit`]ted.

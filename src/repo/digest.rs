@@ -10,7 +10,9 @@ use std::sync::{Arc, Mutex};
 use sha2::Digest as _;
 
 /// A digest algorithm of yum metadata.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum DigestKind {
     Sha1,
     Sha224,
@@ -62,7 +64,9 @@ impl DigestKind {
 }
 
 /// A checksum: algorithm and lowercase hex digest.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Checksum {
     pub kind: DigestKind,
     pub hex: String,

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
+use super::grouped::Grouped;
 use super::intern::Interner;
 use super::pool::{Package, PkgId};
 use super::records::{RepoPackages, KINDS};
@@ -15,6 +16,9 @@ use crate::rpm::{Cmp, Dep, DepError, DepExpr, DepKind};
 /// An interned dependency of a [`super::Pool`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DepId(pub u32);
+
+/// A rich dependency as parsed, boxed so that it never moves.
+type RichExpr = Box<Result<DepExpr, DepError>>;
 
 /// Interned dependencies, each package's lists of them, and the providers
 /// of each dependency once asked for.
@@ -28,25 +32,18 @@ pub struct DepIndex {
     bounds: Vec<[u32; KINDS + 1]>,
     whatprovides: Vec<OnceLock<Box<[PkgId]>>>,
     /// Packages by the names they provide: (package, the provide's DepId).
-    by_provide: FxHashMap<String, Vec<(PkgId, DepId)>>,
-    by_file: FxHashMap<String, Vec<PkgId>>,
+    by_provide: Grouped<DepId, (PkgId, DepId)>,
+    /// Packages by the paths primary.xml lists for them; the paths are
+    /// kept in `file_names`.
+    by_file: Grouped<(u32, u32), PkgId>,
+    file_names: String,
     /// Packages by the names their Obsoletes name: (obsoleting package, the
     /// Obsoletes).
-    by_obsoleted_name: FxHashMap<String, Vec<(PkgId, DepId)>>,
+    by_obsoleted_name: Grouped<DepId, (PkgId, DepId)>,
     /// Rich dependencies, parsed once; their simple operands are interned too.
-    rich: FxHashMap<DepId, Box<Result<DepExpr, DepError>>>,
+    rich: FxHashMap<DepId, RichExpr>,
     /// Operands of the rich dependencies by address (see [`DepIndex::operand`]).
     operand_ids: FxHashMap<usize, DepId>,
-}
-
-/// `map[key].push(value)` without copying the key when it is there already.
-fn push_by_name<V>(map: &mut FxHashMap<String, Vec<V>>, key: &str, value: V) {
-    match map.get_mut(key) {
-        Some(list) => list.push(value),
-        None => {
-            map.insert(key.to_string(), vec![value]);
-        }
-    }
 }
 
 impl DepIndex {
@@ -58,14 +55,9 @@ impl DepIndex {
         let total: usize = repos.iter().map(RepoPackages::len).sum();
         let mut packages = Vec::with_capacity(total);
         index.bounds.reserve(total);
+        let (mut provides, mut obsoletes, mut files) = (Vec::new(), Vec::new(), Vec::new());
         for mut repo in repos {
-            // Each distinct dependency of the repository is looked up once,
-            // and moved in if new.
-            let deps = std::mem::take(&mut repo.deps).into_values();
-            let global: Vec<DepId> = deps
-                .into_iter()
-                .map(|d| DepId(index.deps.intern(d)))
-                .collect();
+            let global = index.take_deps(&mut repo);
             for (i, pkg) in std::mem::take(&mut repo.packages).into_iter().enumerate() {
                 let id = PkgId(packages.len() as u32);
                 let mut bounds = [0u32; KINDS + 1];
@@ -76,65 +68,90 @@ impl DepIndex {
                         index.lists.push(global[repo.lists[j] as usize]);
                         index.pre.push(repo.pre[j]);
                     }
-                    if k == DepKind::Provides as usize {
-                        index.add_self_provide(&pkg, *bound);
-                    }
-                    for j in *bound as usize..index.lists.len() {
-                        let d = index.lists[j];
-                        if k == DepKind::Provides as usize {
-                            push_by_name(
-                                &mut index.by_provide,
-                                &index.deps.values()[d.0 as usize].name,
-                                (id, d),
-                            );
-                        } else if k == DepKind::Obsoletes as usize {
-                            push_by_name(
-                                &mut index.by_obsoleted_name,
-                                &index.deps.values()[d.0 as usize].name,
-                                (id, d),
-                            );
+                    let named = match k {
+                        k if k == DepKind::Provides as usize => {
+                            index.add_self_provide(&pkg, *bound);
+                            &mut provides
                         }
-                    }
+                        k if k == DepKind::Obsoletes as usize => &mut obsoletes,
+                        _ => continue,
+                    };
+                    named.extend(index.lists[*bound as usize..].iter().map(|&d| (d, (id, d))));
                 }
                 bounds[KINDS] = index.lists.len() as u32;
                 index.bounds.push(bounds);
                 for file in &pkg.files {
-                    push_by_name(&mut index.by_file, file, id);
+                    let start = index.file_names.len() as u32;
+                    index.file_names.push_str(file);
+                    files.push(((start, index.file_names.len() as u32), id));
                 }
                 packages.push(pkg);
             }
         }
-        index.parse_rich();
+        let dep_name = |d: DepId| index.dep(d).name.as_str();
+        let ((by_provide, (by_obsoleted_name, by_file)), rich) = rayon::join(
+            || {
+                rayon::join(
+                    || Grouped::build(&provides, dep_name).0,
+                    || {
+                        let by_file = Grouped::build(&files, |r| index.file_name(r)).0;
+                        (Grouped::build(&obsoletes, dep_name).0, by_file)
+                    },
+                )
+            },
+            || index.parse_rich(),
+        );
+        (index.by_provide, index.by_obsoleted_name, index.by_file) =
+            (by_provide, by_obsoleted_name, by_file);
+        index.add_rich(rich);
         index.whatprovides = (0..index.deps.len()).map(|_| OnceLock::new()).collect();
         (index, packages)
     }
 
-    fn parse_rich(&mut self) {
-        let rich: Vec<DepId> = (0..self.deps.len() as u32)
+    /// Move a repository's dependency table into the index: the first one
+    /// as it is, later ones merged (each distinct dependency looked up once,
+    /// moved in if new). Returns the index's id of each of the repository's.
+    fn take_deps(&mut self, repo: &mut RepoPackages) -> Vec<DepId> {
+        let deps = std::mem::take(&mut repo.deps);
+        if self.deps.len() == 0 {
+            self.deps = deps;
+            return (0..self.deps.len() as u32).map(DepId).collect();
+        }
+        deps.into_values()
+            .into_iter()
+            .map(|d| DepId(self.deps.intern(d)))
+            .collect()
+    }
+
+    fn file_name(&self, (start, end): (u32, u32)) -> &str {
+        &self.file_names[start as usize..end as usize]
+    }
+
+    /// The pool's rich dependencies, parsed (in parallel: a distribution
+    /// has tens of thousands).
+    fn parse_rich(&self) -> Vec<(DepId, RichExpr)> {
+        use rayon::prelude::*;
+        (0..self.deps.len() as u32)
+            .into_par_iter()
             .map(DepId)
             .filter(|&d| self.dep(d).is_rich())
-            .collect();
-        for d in rich {
-            let parsed = Box::new(DepExpr::parse_header(&self.dep(d).name));
+            .map(|d| (d, Box::new(DepExpr::parse_header(&self.dep(d).name))))
+            .collect()
+    }
+
+    /// Keep parsed rich dependencies, their simple operands interned too.
+    fn add_rich(&mut self, parsed: Vec<(DepId, RichExpr)>) {
+        for (d, parsed) in parsed {
+            // Each expression is boxed and never moves again: the address
+            // of an operand inside it names it, so the solver finds its id
+            // without hashing the dependency's text.
             if let Ok(expr) = parsed.as_ref() {
                 for operand in expr.operands() {
-                    self.intern(operand);
+                    let id = self.intern(operand);
+                    self.operand_ids.insert(operand as *const Dep as usize, id);
                 }
             }
             self.rich.insert(d, parsed);
-        }
-        // Each expression is boxed and never moves again: the address of an
-        // operand inside it names it, so the solver finds its id without
-        // hashing the dependency's text.
-        for parsed in self.rich.values() {
-            if let Ok(expr) = parsed.as_ref() {
-                for operand in expr.operands() {
-                    self.operand_ids.insert(
-                        operand as *const Dep as usize,
-                        DepId(self.deps.get(operand).expect("operands are interned")),
-                    );
-                }
-            }
         }
     }
 
@@ -149,7 +166,7 @@ impl DepIndex {
 
     /// The packages whose Obsoletes name `name`, with that Obsoletes.
     pub fn obsoleting(&self, name: &str) -> &[(PkgId, DepId)] {
-        self.by_obsoleted_name.get(name).map_or(&[], Vec::as_slice)
+        self.by_obsoleted_name.get(name, |d| &self.dep(d).name)
     }
 
     /// The parsed form of a rich dependency (`None` for a simple one).
@@ -159,9 +176,12 @@ impl DepIndex {
 
     /// Every package provides `name = evr`, listed or not (as libsolv adds it).
     fn add_self_provide(&mut self, pkg: &Package, start: u32) {
-        let own = Dep::versioned(pkg.name.clone(), Cmp::Eq, pkg.evr.clone());
-        let d = self.intern(&own);
-        if !self.lists[start as usize..].contains(&d) {
+        let listed = self.lists[start as usize..].iter().any(|&d| {
+            let dep = self.dep(d);
+            dep.name == pkg.name && dep.cmp == Cmp::Eq && dep.evr.as_ref() == Some(&pkg.evr)
+        });
+        if !listed {
+            let d = self.intern(&Dep::versioned(pkg.name.clone(), Cmp::Eq, pkg.evr.clone()));
             self.lists.push(d);
             self.pre.push(false);
         }
@@ -208,16 +228,15 @@ impl DepIndex {
     /// takes them apart.
     pub fn providers_of(&self, dep: &Dep) -> Vec<PkgId> {
         let mut out: Vec<PkgId> = Vec::new();
-        if let Some(provides) = self.by_provide.get(&dep.name) {
-            out.extend(
-                provides
-                    .iter()
-                    .filter(|(_, p)| self.dep(*p).ranges_overlap(dep))
-                    .map(|(id, _)| *id),
-            );
-        }
+        out.extend(
+            self.by_provide
+                .get(&dep.name, |d| &self.dep(d).name)
+                .iter()
+                .filter(|(_, p)| self.dep(*p).ranges_overlap(dep))
+                .map(|(id, _)| *id),
+        );
         if dep.name.starts_with('/') {
-            out.extend(self.by_file.get(&dep.name).into_iter().flatten().copied());
+            out.extend(self.by_file.get(&dep.name, |r| self.file_name(r)));
         }
         out.sort_unstable();
         out.dedup();
@@ -234,7 +253,7 @@ impl DepIndex {
         let mut out: Vec<PkgId> = self
             .by_provide
             .iter()
-            .filter(|(name, _)| name_matches(name))
+            .filter(|&(d, _)| name_matches(&self.dep(d).name))
             .flat_map(|(_, provides)| provides)
             .filter(|(_, p)| self.dep(*p).ranges_overlap(dep))
             .map(|(id, _)| *id)

@@ -11,7 +11,9 @@ use rustc_hash::FxBuildHasher;
 #[derive(Clone, Debug)]
 pub(crate) struct Interner<T> {
     values: Vec<T>,
-    table: HashTable<u32>,
+    /// (hash, index) of each value: growing the table moves entries
+    /// without hashing any value again.
+    table: HashTable<(u64, u32)>,
 }
 
 impl<T> Default for Interner<T> {
@@ -31,15 +33,30 @@ impl<T: Hash + Eq> Interner<T> {
     /// The index of `value`, stored if new.
     pub fn intern(&mut self, value: T) -> u32 {
         let hash = hash_of(&value);
-        if let Some(&i) = self.table.find(hash, |&i| self.values[i as usize] == value) {
+        if let Some(&(_, i)) = self.table.find(hash, |&(h, i)| {
+            h == hash && self.values[i as usize] == value
+        }) {
             return i;
         }
         let i = self.values.len() as u32;
         self.values.push(value);
-        let values = &self.values;
-        self.table
-            .insert_unique(hash, i, |&j| hash_of(&values[j as usize]));
+        self.table.insert_unique(hash, (hash, i), |&(h, _)| h);
         i
+    }
+
+    /// Values known to be distinct (as an interner stored them), indexed
+    /// in their order without comparing any two.
+    pub fn from_distinct(values: Vec<T>) -> Interner<T>
+    where
+        T: Sync,
+    {
+        use rayon::prelude::*;
+        let hashes: Vec<u64> = values.par_iter().map(hash_of).collect();
+        let mut table = HashTable::with_capacity(values.len());
+        for (i, hash) in hashes.into_iter().enumerate() {
+            table.insert_unique(hash, (hash, i as u32), |&(h, _)| h);
+        }
+        Interner { values, table }
     }
 
     /// The index of a value equal to `value`, cloned in only if new.
@@ -54,9 +71,12 @@ impl<T: Hash + Eq> Interner<T> {
     }
 
     pub fn get(&self, value: &T) -> Option<u32> {
+        let hash = hash_of(value);
         self.table
-            .find(hash_of(value), |&i| self.values[i as usize] == *value)
-            .copied()
+            .find(hash, |&(h, i)| {
+                h == hash && self.values[i as usize] == *value
+            })
+            .map(|&(_, i)| i)
     }
 
     pub fn values(&self) -> &[T] {
@@ -77,27 +97,26 @@ impl<T: Hash + Eq> Interner<T> {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ByteKeys {
     bytes: Vec<u8>,
-    /// (start, end, value) of each key in `bytes`.
-    keys: HashTable<(u32, u32, u32)>,
+    /// (hash, start, end, value) of each key in `bytes`.
+    keys: HashTable<(u64, u32, u32, u32)>,
 }
 
 impl ByteKeys {
     pub fn get(&self, key: &[u8]) -> Option<u32> {
+        let hash = hash_of(key);
         self.keys
-            .find(hash_of(key), |&(s, e, _)| {
-                &self.bytes[s as usize..e as usize] == key
+            .find(hash, |&(h, s, e, _)| {
+                h == hash && &self.bytes[s as usize..e as usize] == key
             })
-            .map(|&(_, _, v)| v)
+            .map(|&(_, _, _, v)| v)
     }
 
     pub fn insert(&mut self, key: &[u8], value: u32) {
         let start = self.bytes.len() as u32;
         self.bytes.extend_from_slice(key);
         let end = self.bytes.len() as u32;
-        let bytes = &self.bytes;
+        let hash = hash_of(key);
         self.keys
-            .insert_unique(hash_of(key), (start, end, value), |&(s, e, _)| {
-                hash_of(&bytes[s as usize..e as usize])
-            });
+            .insert_unique(hash, (hash, start, end, value), |&(h, ..)| h);
     }
 }

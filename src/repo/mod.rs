@@ -2,17 +2,20 @@
 //! local folder or remote mirrors (through the [`Store`] and its cache),
 //! verified against repomd's checksums, into a [`Pool`] for one arch.
 
+mod activity;
 mod cache;
 mod chunks;
 mod compressed;
 mod comps;
 mod digest;
 mod filelists;
+mod grouped;
 mod index;
 mod intern;
 mod location;
 mod net;
 mod pool;
+mod pool_cache;
 mod primary;
 mod records;
 mod repomd;
@@ -26,6 +29,7 @@ use thiserror::Error;
 
 use crate::rpm::ArchPolicy;
 
+pub use activity::{Activity, ActivitySnapshot};
 pub use compressed::{decompress, open_decompressed, verify_file, MAX_METADATA_BYTES};
 pub use comps::read_comps;
 pub use digest::{hex, sha256_hex, Checksum, DigestKind};
@@ -283,44 +287,74 @@ pub fn load_repo(
     })
 }
 
-/// Read and verify one repository's metadata: every binary package, of
-/// whatever arch.
-fn parse_repo(fetcher: &Arc<Fetcher>, source: &RepoSource) -> Result<LoadedRepo, RepoError> {
+/// A repository located and its repomd.xml read: what is known of it
+/// before any metadata file is parsed.
+pub struct ResolvedRepo {
+    pub info: RepoInfo,
+    primary: DataRecord,
+    comps: Option<DataRecord>,
+}
+
+impl ResolvedRepo {
+    /// What the parsed-pool cache keys this repository by.
+    fn key_part(&self) -> pool_cache::KeyPart<'_> {
+        pool_cache::KeyPart {
+            name: &self.info.name,
+            primary: &self.primary,
+            filelists: self.info.filelists.as_ref(),
+            comps: self.comps.as_ref(),
+        }
+    }
+}
+
+/// Find a repository's mirrors and read its current repomd.xml.
+fn resolve_repo(fetcher: &Arc<Fetcher>, source: &RepoSource) -> Result<ResolvedRepo, RepoError> {
     let (access, repomd_bytes) = fetcher.resolve(source)?;
     let repomd_path = PathBuf::from(access.mirrors[0].display("repodata/repomd.xml"));
     let repomd = Repomd::parse(&repomd_bytes[..], &repomd_path)?;
-    let repomd_sha256 = sha256_hex(&repomd_bytes);
-
     let primary = repomd
         .record("primary")
+        .cloned()
         .ok_or_else(|| RepoError::NoPrimary {
             repo: source.name.clone(),
             path: repomd_path.clone(),
         })?;
-    let packages = read_verified(fetcher, &access, primary, |input, path| {
-        primary::read_primary(input, path, |a| !matches!(a, "src" | "nosrc"))
-    })?;
-    fetcher.count_primary();
-
     // dnf's choice, group_gz else group; then the copies createrepo_c
     // names by another compression, for a repository that has only those.
-    let comps_record = ["group_gz", "group", "group_xz", "group_zst", "group_bz2"]
+    let comps = ["group_gz", "group", "group_xz", "group_zst", "group_bz2"]
         .iter()
-        .find_map(|kind| repomd.record(kind));
-    let comps = match comps_record {
-        Some(rec) => read_verified(fetcher, &access, rec, comps::read_comps)?,
-        None => Comps::default(),
-    };
-    Ok(LoadedRepo {
+        .find_map(|kind| repomd.record(kind))
+        .cloned();
+    Ok(ResolvedRepo {
         info: RepoInfo {
             name: source.name.clone(),
             access,
             fetcher: fetcher.clone(),
-            repomd_sha256,
+            repomd_sha256: sha256_hex(&repomd_bytes),
             priority: source.priority,
             cost: source.cost,
             filelists: repomd.record("filelists").cloned(),
         },
+        primary,
+        comps,
+    })
+}
+
+/// Read and verify one repository's metadata: every binary package, of
+/// whatever arch.
+fn parse_repo(resolved: &ResolvedRepo) -> Result<LoadedRepo, RepoError> {
+    let info = &resolved.info;
+    let fetcher = &info.fetcher;
+    let packages = read_verified(fetcher, &info.access, &resolved.primary, |input, path| {
+        primary::read_primary(input, path, |a| !matches!(a, "src" | "nosrc"))
+    })?;
+    fetcher.count_primary();
+    let comps = match &resolved.comps {
+        Some(rec) => read_verified(fetcher, &info.access, rec, comps::read_comps)?,
+        None => Comps::default(),
+    };
+    Ok(LoadedRepo {
+        info: info.clone(),
         packages,
         comps,
     })
@@ -344,8 +378,15 @@ fn read_verified<T>(
             &record.kind,
         )
     };
+    let counted = |input, path: &Path| parse(store.activity().counting(input), path);
     let verified = |reached: &Reached| {
-        compressed::parse_verified(&reached.path, &record.checksum, "repomd.xml", limit, &parse)
+        compressed::parse_verified(
+            &reached.path,
+            &record.checksum,
+            "repomd.xml",
+            limit,
+            counted,
+        )
     };
     let reached = reach()?;
     match verified(&reached) {
@@ -358,27 +399,42 @@ fn read_verified<T>(
 }
 
 /// Load every repository for `arch` into one pool; repos are read in
-/// parallel. [`Store::pool`] shares the result; this loads afresh.
+/// parallel. A pool made from the same metadata before is read from the
+/// parsed-pool cache instead. [`Store::pool`] shares the result; this loads
+/// afresh.
 pub fn load_pool(
     store: &Store,
     sources: &[RepoSource],
     arch: &ArchPolicy,
 ) -> Result<Pool, RepoError> {
     use rayon::prelude::*;
+    let resolved: Vec<Arc<ResolvedRepo>> = sources
+        .par_iter()
+        .map(|s| store.resolved(s))
+        .collect::<Result<_, _>>()?;
+    let infos = || resolved.iter().map(|r| r.info.clone()).collect();
+    let cached = store.pool_cache_entry(sources, arch, &resolved);
+    if let Some(pool) = cached.as_ref().and_then(|entry| store.cached_pool(entry)) {
+        sources.iter().for_each(|s| {
+            store.release(s);
+        });
+        return Ok(Pool::new(arch.clone(), infos(), pool.repos, pool.comps));
+    }
     let mut loaded: Vec<LoadedRepo> = sources
         .par_iter()
         .map(|s| load_repo(store, s, arch))
         .collect::<Result<_, _>>()?;
     add_file_provides(&mut loaded)?;
-    let mut repos = Vec::new();
     let mut contents = Vec::new();
     let mut comps = Comps::default();
     for repo in loaded {
-        repos.push(repo.info);
         contents.push(repo.packages);
         comps.merge(repo.comps);
     }
-    Ok(Pool::new(arch.clone(), repos, contents, comps))
+    if let Some(entry) = cached {
+        store.keep_pool(&entry, &contents, &comps);
+    }
+    Ok(Pool::new(arch.clone(), infos(), contents, comps))
 }
 
 /// File dependencies that no file entry of primary.xml provides are looked

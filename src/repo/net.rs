@@ -4,12 +4,14 @@
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::blocking::{Client, Response};
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::StatusCode;
 
+use super::activity::Activity;
 use super::digest::{Checksum, DigestKind, Hasher};
 
 /// How hard to try, as dnf's `timeout` and `retries` options say.
@@ -86,6 +88,7 @@ pub enum Small {
 pub struct Downloader {
     client: Client,
     options: NetOptions,
+    activity: Arc<Activity>,
 }
 
 /// What an attempt ended with.
@@ -97,7 +100,8 @@ enum Attempt {
 }
 
 impl Downloader {
-    pub fn new(options: NetOptions) -> Result<Downloader, String> {
+    /// A client; `activity` hears of every byte received and every retry.
+    pub fn new(options: NetOptions, activity: Arc<Activity>) -> Result<Downloader, String> {
         let client = Client::builder()
             .user_agent(concat!("rootsmith/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(options.timeout)
@@ -106,7 +110,11 @@ impl Downloader {
             .timeout(options.timeout)
             .build()
             .map_err(|e| format!("cannot set up the HTTP client: {}", chain(&e)))?;
-        Ok(Downloader { client, options })
+        Ok(Downloader {
+            client,
+            options,
+            activity,
+        })
     }
 
     /// Download `url` into `file` (which it truncates), hashing as the
@@ -126,6 +134,7 @@ impl Downloader {
             kind,
             written: 0,
             limit,
+            activity: &self.activity,
         };
         sink.reset()?;
         self.with_retries(url, |downloader| downloader.attempt(url, &mut sink))?;
@@ -166,7 +175,9 @@ impl Downloader {
             let etag = text_header(&response, header::ETAG);
             let last_modified = text_header(&response, header::LAST_MODIFIED);
             let mut bytes = Vec::new();
-            match response.take(limit + 1).read_to_end(&mut bytes) {
+            let read = response.take(limit + 1).read_to_end(&mut bytes);
+            d.activity.received(bytes.len() as u64);
+            match read {
                 Ok(_) if bytes.len() as u64 > limit => Attempt::Fatal(NetFailure::TooLarge(limit)),
                 Ok(_) => {
                     result = Some(Small::Fresh {
@@ -201,7 +212,11 @@ impl Downloader {
                     )));
                 }
                 Attempt::Retry(why) => {
-                    log::retry(url, &why, pause);
+                    // A retry is news for whoever watches a nightly job's log.
+                    self.activity.warn(&format!(
+                        "{url}: {why}; retrying in {:.1} s",
+                        pause.as_secs_f64()
+                    ));
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(Duration::from_secs(5));
                     tries += 1;
@@ -267,6 +282,7 @@ struct Sink<'a> {
     kind: DigestKind,
     written: u64,
     limit: u64,
+    activity: &'a Activity,
 }
 
 impl Sink<'_> {
@@ -301,6 +317,7 @@ impl Sink<'_> {
             }
             self.hasher.update(&buf[..n]);
             self.written += n as u64;
+            self.activity.received(n as u64);
         }
     }
 }
@@ -352,16 +369,4 @@ fn chain(e: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-mod log {
-    use std::time::Duration;
-
-    /// A retry is news for whoever watches a nightly job's log.
-    pub fn retry(url: &str, why: &str, pause: Duration) {
-        eprintln!(
-            "warning: {url}: {why}; retrying in {:.1} s",
-            pause.as_secs_f64()
-        );
-    }
 }

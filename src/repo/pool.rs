@@ -1,6 +1,7 @@
 //! The package pool: every package record of the enabled repositories that can
 //! be installed on one target architecture, with the indexes the solver needs.
 
+use super::grouped::Grouped;
 use super::index::DepIndex;
 use super::records::RepoPackages;
 use crate::rpm::{ArchPolicy, Dep, DepKind, Evr};
@@ -38,7 +39,7 @@ pub const DEFAULT_COST: i32 = 1000;
 
 /// One package as described by primary.xml; its dependencies are in the
 /// pool's index ([`Pool::deps`], [`Pool::requires`]).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Package {
     pub name: String,
     pub arch: String,
@@ -54,6 +55,8 @@ pub struct Package {
     /// Files listed in primary.xml, and those of filelists.xml that a
     /// dependency names.
     pub files: Vec<String>,
+    /// Set by the pool that holds the package.
+    #[serde(skip)]
     pub repo: Option<RepoId>,
 }
 
@@ -65,7 +68,7 @@ impl Package {
 }
 
 /// A comps group.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Group {
     pub id: String,
     pub name: String,
@@ -76,7 +79,7 @@ pub struct Group {
 }
 
 /// A comps environment (`@^id`): the groups it installs.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Environment {
     pub id: String,
     pub name: String,
@@ -86,7 +89,7 @@ pub struct Environment {
 }
 
 /// The groups and environments of the enabled repositories.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Comps {
     pub groups: Vec<Group>,
     pub environments: Vec<Environment>,
@@ -158,9 +161,8 @@ pub struct Pool {
     pub repos: Vec<RepoInfo>,
     pub packages: Vec<Package>,
     pub comps: Comps,
-    /// Packages of each name, and each package's entry there.
-    by_name: rustc_hash::FxHashMap<String, u32>,
-    same_name: Vec<Vec<PkgId>>,
+    /// Packages by name, and each package's group there.
+    by_name: Grouped<PkgId, PkgId>,
     name_of: Vec<u32>,
     index: DepIndex,
 }
@@ -186,26 +188,17 @@ impl Pool {
         for (pkg, repo) in packages.iter_mut().zip(from) {
             pkg.repo = repo;
         }
-        let mut pool = Pool {
+        let named: Vec<(PkgId, PkgId)> = (0..total as u32).map(|i| (PkgId(i), PkgId(i))).collect();
+        let (by_name, name_of) = Grouped::build(&named, |id| packages[id.0 as usize].name.as_str());
+        Pool {
             arch,
             repos,
             packages,
             comps,
             index,
-            by_name: Default::default(),
-            same_name: Vec::new(),
-            name_of: Vec::with_capacity(total),
-        };
-        for (i, pkg) in pool.packages.iter().enumerate() {
-            let next = pool.same_name.len() as u32;
-            let entry = *pool.by_name.entry(pkg.name.clone()).or_insert(next);
-            if entry == next {
-                pool.same_name.push(Vec::new());
-            }
-            pool.same_name[entry as usize].push(PkgId(i as u32));
-            pool.name_of.push(entry);
+            by_name,
+            name_of,
         }
-        pool
     }
 
     pub fn get(&self, id: PkgId) -> &Package {
@@ -263,13 +256,11 @@ impl Pool {
 
     /// Every package of the name `id` has, itself included.
     pub fn same_name(&self, id: PkgId) -> &[PkgId] {
-        &self.same_name[self.name_of[id.0 as usize] as usize]
+        self.by_name.group(self.name_of[id.0 as usize])
     }
 
     pub fn by_name(&self, name: &str) -> &[PkgId] {
-        self.by_name
-            .get(name)
-            .map_or(&[], |&i| self.same_name[i as usize].as_slice())
+        self.by_name.get(name, |id| &self.get(id).name)
     }
 
     /// Every package that provides `dep` (by Provides, its own `name = evr`,

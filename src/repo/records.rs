@@ -34,6 +34,24 @@ impl RepoPackages {
         RepoPackages::default()
     }
 
+    /// Records read back whole (from the pool cache), already checked.
+    pub(crate) fn from_parts(
+        packages: Vec<Package>,
+        deps: Interner<Dep>,
+        lists: Vec<u32>,
+        pre: Vec<bool>,
+        bounds: Vec<[u32; KINDS + 1]>,
+    ) -> RepoPackages {
+        RepoPackages {
+            packages,
+            deps,
+            lists,
+            pre,
+            bounds,
+            pending: Default::default(),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.packages.len()
     }

@@ -12,12 +12,14 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Serialize;
 
+use super::activity::Activity;
 use super::cache::{Cache, RepomdOrigin};
 use super::compressed::{self, MAX_REPOMD_BYTES};
 use super::digest::{sha256_hex, Checksum};
 use super::location::{parse_metalink, parse_mirrorlist, Location, Metalink, Mirror};
 use super::net::{Downloader, NetFailure, NetOptions, Small};
-use super::{LoadedRepo, Pool, RepoError, RepoSource};
+use super::pool_cache::{CachedPool, PoolCacheEntry};
+use super::{Comps, LoadedRepo, Pool, RepoError, RepoPackages, RepoSource, ResolvedRepo};
 use crate::rpm::ArchPolicy;
 
 /// How the store reaches remote repositories.
@@ -30,6 +32,8 @@ pub struct StoreOptions {
     pub net: NetOptions,
     /// Downloads running at once, per fetch.
     pub parallel_downloads: usize,
+    /// Keep parsed pools in the cache and read them back (see `pool_cache`).
+    pub pool_cache: bool,
 }
 
 impl Default for StoreOptions {
@@ -39,6 +43,7 @@ impl Default for StoreOptions {
             offline: false,
             net: NetOptions::default(),
             parallel_downloads: 6,
+            pool_cache: true,
         }
     }
 }
@@ -63,10 +68,12 @@ impl RepoAccess {
 /// What a store did, for `compose --json` and the log.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct StoreStats {
-    /// Pools (repositories × arch) loaded from metadata.
+    /// Pools (repositories × arch) made, parsed or read from the pool cache.
     pub pools_loaded: u64,
     /// Pools handed out again without loading.
     pub pools_shared: u64,
+    /// Pools read from the parsed-pool cache instead of the metadata.
+    pub pools_cached: u64,
     /// primary.xml files parsed.
     pub primary_parsed: u64,
     /// Files downloaded (metadata and packages), and their bytes.
@@ -80,6 +87,7 @@ pub struct StoreStats {
 struct Counters {
     pools_loaded: AtomicU64,
     pools_shared: AtomicU64,
+    pools_cached: AtomicU64,
     primary_parsed: AtomicU64,
     downloads: AtomicU64,
     downloaded_bytes: AtomicU64,
@@ -138,6 +146,8 @@ impl<K: std::hash::Hash + Eq, V> Coalesced<K, V> {
 #[derive(Default)]
 pub struct Store {
     fetcher: Arc<Fetcher>,
+    /// Each repository's repomd.xml, fetched once per process.
+    resolved: Coalesced<RepoSource, ResolvedRepo>,
     repos: Coalesced<RepoSource, LoadedRepo>,
     /// How many expected pools have yet to take their share of each parse.
     repo_users: Mutex<HashMap<RepoSource, usize>>,
@@ -155,6 +165,7 @@ pub struct Fetcher {
     /// in the cache.
     in_flight: Mutex<HashMap<PathBuf, Arc<Mutex<()>>>>,
     counters: Counters,
+    activity: Arc<Activity>,
 }
 
 impl Default for Fetcher {
@@ -182,6 +193,7 @@ impl Store {
     pub fn new(options: StoreOptions) -> Store {
         Store {
             fetcher: Arc::new(Fetcher::new(options)),
+            resolved: Coalesced::default(),
             repos: Coalesced::default(),
             repo_users: Mutex::default(),
             pools: Coalesced::default(),
@@ -194,6 +206,11 @@ impl Store {
 
     pub fn stats(&self) -> StoreStats {
         self.fetcher.stats()
+    }
+
+    /// What transfers and metadata reads are doing now.
+    pub fn activity(&self) -> &Arc<Activity> {
+        self.fetcher.activity()
     }
 
     /// The pool of `sources` for `arch`, loaded once and shared by every
@@ -218,8 +235,64 @@ impl Store {
     /// read once for all of them.
     pub fn repo(&self, source: &RepoSource) -> Result<Arc<LoadedRepo>, RepoError> {
         self.repos
-            .get_or_make(source.clone(), || super::parse_repo(&self.fetcher, source))
+            .get_or_make(source.clone(), || {
+                super::parse_repo(&*self.resolved(source)?)
+            })
             .map(|(repo, _)| repo)
+    }
+
+    /// A repository's mirrors and current repomd.xml, read once.
+    pub fn resolved(&self, source: &RepoSource) -> Result<Arc<ResolvedRepo>, RepoError> {
+        self.resolved
+            .get_or_make(source.clone(), || {
+                super::resolve_repo(&self.fetcher, source)
+            })
+            .map(|(resolved, _)| resolved)
+    }
+
+    /// Where the pool of `sources` for `arch` is cached, when the cache is on.
+    pub(crate) fn pool_cache_entry(
+        &self,
+        sources: &[RepoSource],
+        arch: &ArchPolicy,
+        resolved: &[Arc<ResolvedRepo>],
+    ) -> Option<PoolCacheEntry> {
+        let parts: Vec<_> = resolved.iter().map(|r| r.key_part()).collect();
+        self.fetcher
+            .options
+            .pool_cache
+            .then(|| PoolCacheEntry::new(&self.fetcher.cache, sources, arch, &parts))
+    }
+
+    /// The cached pool of `entry`, if it holds one for this metadata; a
+    /// damaged file is reported and rebuilt.
+    pub(crate) fn cached_pool(&self, entry: &PoolCacheEntry) -> Option<CachedPool> {
+        match entry.load() {
+            Ok(Some(pool)) => {
+                self.fetcher
+                    .counters
+                    .pools_cached
+                    .fetch_add(1, Ordering::Relaxed);
+                Some(pool)
+            }
+            Ok(None) => None,
+            Err(why) => {
+                self.fetcher.warn(&format!(
+                    "{}: {why}; parsing the metadata again",
+                    entry.path().display()
+                ));
+                None
+            }
+        }
+    }
+
+    /// Keep a freshly loaded pool's makings for the next run. A cache that
+    /// cannot be written costs the next run time, not this one its result.
+    pub(crate) fn keep_pool(&self, entry: &PoolCacheEntry, repos: &[RepoPackages], comps: &Comps) {
+        if let Err(e) = entry.save(&self.fetcher.cache, repos, comps) {
+            self.fetcher
+                .warn(&format!("cannot keep the parsed pool: {e}"));
+        }
     }
 
     /// Say which pools are coming, so that each repository's parse is kept
@@ -261,6 +334,7 @@ impl Fetcher {
             downloader: OnceLock::new(),
             in_flight: Mutex::default(),
             counters: Counters::default(),
+            activity: Arc::default(),
         }
     }
 
@@ -273,11 +347,22 @@ impl Fetcher {
         StoreStats {
             pools_loaded: c.pools_loaded.load(Ordering::Relaxed),
             pools_shared: c.pools_shared.load(Ordering::Relaxed),
+            pools_cached: c.pools_cached.load(Ordering::Relaxed),
             primary_parsed: c.primary_parsed.load(Ordering::Relaxed),
             downloads: c.downloads.load(Ordering::Relaxed),
             downloaded_bytes: c.downloaded_bytes.load(Ordering::Relaxed),
             cache_hits: c.cache_hits.load(Ordering::Relaxed),
         }
+    }
+
+    /// Say something is wrong that the run gets over.
+    pub(crate) fn warn(&self, message: &str) {
+        self.activity.warn(message);
+    }
+
+    /// What transfers and metadata reads are doing now.
+    pub fn activity(&self) -> &Arc<Activity> {
+        &self.activity
     }
 
     pub(crate) fn count_primary(&self) {
@@ -286,7 +371,7 @@ impl Fetcher {
 
     fn downloader(&self) -> Result<&Downloader, RepoError> {
         self.downloader
-            .get_or_init(|| Downloader::new(self.options.net.clone()))
+            .get_or_init(|| Downloader::new(self.options.net.clone(), self.activity.clone()))
             .as_ref()
             .map_err(|e| RepoError::Network(e.clone()))
     }

@@ -43,7 +43,7 @@ use super::evr::Evr;
 pub const MAX_DEPTH: usize = 128;
 
 /// The comparison of a versioned dependency; `Any` for an unversioned one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Cmp {
     Any,
     Lt,
@@ -105,7 +105,7 @@ impl Cmp {
 /// optional range. In repodata and headers a rich dependency is carried as a
 /// `Dep` whose name is the whole `(...)` string, with no range
 /// ([`Dep::is_rich`]); [`DepExpr::parse`] reads that name.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Dep {
     pub name: String,
     pub cmp: Cmp,

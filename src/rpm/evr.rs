@@ -115,7 +115,7 @@ fn compare_numeric(a: &[u8], b: &[u8]) -> Ordering {
 
 /// Epoch, version and optional release. A missing release compares equal to any
 /// release when matching requirements (rpm's rpmdsCompare), but sorts as empty.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct Evr {
     pub epoch: u32,
     pub version: String,

@@ -28,6 +28,7 @@ use sha2::{Digest, Sha256};
 pub mod dnf_ref;
 pub mod fixtures;
 pub mod http;
+pub mod repodata;
 
 pub const ARCHES: [&str; 2] = ["x86_64", "aarch64"];
 
