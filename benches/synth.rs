@@ -260,7 +260,12 @@ fn bench(c: &mut Criterion) {
     };
     group.bench_function(
         format!("load_pool {} ({} packages)", repo.scale, repo.packages),
-        |b| b.iter(|| load_pool(&cold_store(), &[source(repo)], &x86_64()).expect("load_pool")),
+        // Dropping 60,000 packages is not part of loading them.
+        |b| {
+            b.iter_with_large_drop(|| {
+                load_pool(&cold_store(), &[source(repo)], &x86_64()).expect("load_pool")
+            })
+        },
     );
     let pool_cache = support::tempdir();
     let warm_load = || {
@@ -269,14 +274,19 @@ fn bench(c: &mut Criterion) {
         assert_eq!(store.stats().pools_cached, 1, "read from the pool cache");
         pool
     };
-    let (_, keeping) =
-        timed(|| load_pool(&warm_store(pool_cache.path()), &[source(repo)], &x86_64()));
+    // A cold load into an empty cache, which also keeps the pool.
+    let keeping_load = || {
+        let empty = support::tempdir();
+        timed(|| load_pool(&warm_store(empty.path()), &[source(repo)], &x86_64())).1
+    };
+    let keeping = keeping_load();
+    load_pool(&warm_store(pool_cache.path()), &[source(repo)], &x86_64()).expect("load_pool");
     group.bench_function(
         format!(
             "load_pool from the pool cache {} ({} packages)",
             repo.scale, repo.packages
         ),
-        |b| b.iter(warm_load),
+        |b| b.iter_with_large_drop(warm_load),
     );
     if benchmarking {
         need!(t, python3_solv());
@@ -286,6 +296,7 @@ fn bench(c: &mut Criterion) {
                 .collect(),
         );
         let warm = median((0..RUNS).map(|_| timed(warm_load).1).collect());
+        let keeping = median((1..RUNS).map(|_| keeping_load()).chain([keeping]).collect());
         let cached_bytes: u64 = std::fs::read_dir(pool_cache.path().join("v1/pools"))
             .into_iter()
             .flatten()
@@ -296,7 +307,7 @@ fn bench(c: &mut Criterion) {
         eprintln!(
             "load: warm load_pool from the parsed-pool cache median {:.0} ms ({RUNS} runs; the \
              issue asks < 200 ms); cold load_pool median {:.0} ms: warm {:.1}x faster; the cold \
-             load that also kept the pool took {:.0} ms; cache file {:.1} MB",
+             load that also keeps the pool median {:.0} ms; cache file {:.1} MB",
             warm * 1e3,
             ours * 1e3,
             ours / warm,

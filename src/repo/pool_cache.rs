@@ -12,6 +12,7 @@
 //! an internal format, but its payload is also covered by a CRC, so that a
 //! damaged file is rebuilt rather than trusted.
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -60,7 +61,7 @@ const DEPS_PER_SEGMENT: usize = 16384;
 struct Stored<'a> {
     #[serde(borrow)]
     repos: Vec<StoredRepo<'a>>,
-    comps: Comps,
+    comps: Cow<'a, Comps>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -71,15 +72,16 @@ struct StoredRepo<'a> {
     /// Each an encoded `Vec<Dep>`.
     #[serde(borrow)]
     deps: Vec<&'a [u8]>,
-    lists: Vec<u32>,
-    pre: Vec<bool>,
-    bounds: Vec<[u32; KINDS + 1]>,
+    lists: Cow<'a, [u32]>,
+    pre: Cow<'a, [bool]>,
+    bounds: Cow<'a, [[u32; KINDS + 1]]>,
 }
 
 /// Encode `items` in segments of `per` items.
-fn segments<T: Serialize>(items: &[T], per: usize) -> Vec<Vec<u8>> {
+fn segments<T: Serialize + Sync>(items: &[T], per: usize) -> Vec<Vec<u8>> {
+    use rayon::prelude::*;
     items
-        .chunks(per)
+        .par_chunks(per)
         .map(|c| postcard::to_stdvec(c).expect("plain data serializes"))
         .collect()
 }
@@ -184,7 +186,7 @@ impl PoolCacheEntry {
             .collect::<Result<_, _>>()?;
         Ok(Some(CachedPool {
             repos,
-            comps: stored.comps,
+            comps: stored.comps.into_owned(),
         }))
     }
 
@@ -211,24 +213,38 @@ impl PoolCacheEntry {
                 .map(|(r, [packages, deps])| StoredRepo {
                     packages: slices(packages),
                     deps: slices(deps),
-                    lists: r.lists.clone(),
-                    pre: r.pre.clone(),
-                    bounds: r.bounds.clone(),
+                    lists: Cow::Borrowed(&r.lists),
+                    pre: Cow::Borrowed(&r.pre),
+                    bounds: Cow::Borrowed(&r.bounds),
                 })
                 .collect(),
-            comps: comps.clone(),
+            comps: Cow::Borrowed(comps),
         };
-        let payload = postcard::to_stdvec(&stored).expect("plain data serializes");
-        let mut check = flate2::Crc::new();
-        check.update(&payload);
-        let mut bytes = Vec::with_capacity(HEADER + payload.len());
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&FORMAT.to_le_bytes());
-        bytes.extend_from_slice(self.key.as_bytes());
-        bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(&check.sum().to_le_bytes());
-        bytes.extend_from_slice(&payload);
-        cache.write(&self.path, &bytes)
+        let (temp, file) = cache.temp_file()?;
+        match self.write(file, &stored) {
+            Ok(()) => cache.commit(&temp, &self.path),
+            Err(e) => {
+                let _ = std::fs::remove_file(&temp);
+                Err(RepoError::io(&temp, e))
+            }
+        }
+    }
+
+    /// The header, then the payload. (Encoded into memory first: postcard
+    /// writes to an io::Write a byte at a time.)
+    fn write(&self, mut file: std::fs::File, stored: &Stored) -> std::io::Result<()> {
+        use std::io::Write;
+        let payload = postcard::to_stdvec(stored).map_err(std::io::Error::other)?;
+        let mut crc = flate2::Crc::new();
+        crc.update(&payload);
+        let mut header = Vec::with_capacity(HEADER);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&FORMAT.to_le_bytes());
+        header.extend_from_slice(self.key.as_bytes());
+        header.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        header.extend_from_slice(&crc.sum().to_le_bytes());
+        file.write_all(&header)?;
+        file.write_all(&payload)
     }
 }
 
@@ -253,9 +269,9 @@ impl StoredRepo<'_> {
         Ok(RepoPackages::from_parts(
             packages,
             Interner::from_distinct(deps),
-            self.lists,
-            self.pre,
-            self.bounds,
+            self.lists.into_owned(),
+            self.pre.into_owned(),
+            self.bounds.into_owned(),
         ))
     }
 }
