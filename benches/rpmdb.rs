@@ -122,7 +122,13 @@ fn bench(c: &mut Criterion) {
             &mut fresh_root,
             |root| {
                 let list: Vec<_> = metas.iter().map(InstalledPackage::new).collect();
-                write_rpmdb(&root.join("var/lib/rpm/rpmdb.sqlite"), &list, INSTALL_TIME).unwrap();
+                write_rpmdb(
+                    &root.join("var/lib/rpm/rpmdb.sqlite"),
+                    &list,
+                    "x86_64",
+                    INSTALL_TIME,
+                )
+                .unwrap();
                 root
             },
             BatchSize::PerIteration,
@@ -138,7 +144,13 @@ fn bench(c: &mut Criterion) {
                     .map(|p| rpm::PackageMetadata::open(p).unwrap())
                     .collect();
                 let list: Vec<_> = metas.iter().map(InstalledPackage::new).collect();
-                write_rpmdb(&root.join("var/lib/rpm/rpmdb.sqlite"), &list, INSTALL_TIME).unwrap();
+                write_rpmdb(
+                    &root.join("var/lib/rpm/rpmdb.sqlite"),
+                    &list,
+                    "x86_64",
+                    INSTALL_TIME,
+                )
+                .unwrap();
                 root
             },
             BatchSize::PerIteration,
@@ -176,7 +188,7 @@ fn bench(c: &mut Criterion) {
     // Sizes, for the record.
     let ours = work.path().join("size-ours/var/lib/rpm/rpmdb.sqlite");
     let list: Vec<_> = metas.iter().map(InstalledPackage::new).collect();
-    write_rpmdb(&ours, &list, INSTALL_TIME).unwrap();
+    write_rpmdb(&ours, &list, "x86_64", INSTALL_TIME).unwrap();
     eprintln!(
         "rootsmith rpmdb.sqlite: {} bytes",
         std::fs::metadata(&ours).unwrap().len()

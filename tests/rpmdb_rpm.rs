@@ -702,7 +702,7 @@ fn real_rpm_reads_our_database() {
         extract(p, &root);
     }
     let list: Vec<InstalledPackage<'_>> = metas.iter().map(InstalledPackage::new).collect();
-    write_rpmdb(&db_path(&root), &list, SOURCE_DATE + 100).unwrap();
+    write_rpmdb(&db_path(&root), &list, "x86_64", SOURCE_DATE + 100).unwrap();
 
     let q = |args: &[&str]| rpm(home, &root, args);
     let nevras = |args: &[&str]| {
@@ -933,7 +933,7 @@ fn real_rpm_reads_fixture_packages() {
     let root = work.path().join("root");
     std::fs::create_dir_all(root.join("var/lib/rpm")).unwrap();
     let list: Vec<_> = metas.iter().map(InstalledPackage::new).collect();
-    write_rpmdb(&db_path(&root), &list, SOURCE_DATE).unwrap();
+    write_rpmdb(&db_path(&root), &list, "x86_64", SOURCE_DATE).unwrap();
 
     let q = |args: &[&str]| rpm(work.path(), &root, args);
     let out = q(&["-qa", "--qf", "%{NEVRA}\\n"]);
@@ -996,12 +996,12 @@ fn output_is_reproducible_and_leaves_no_side_files() {
     let b = work.path().join("b/rpmdb.sqlite");
     std::fs::create_dir_all(a.parent().unwrap()).unwrap();
     std::fs::create_dir_all(b.parent().unwrap()).unwrap();
-    write_rpmdb(&a, &list, 1234).unwrap();
+    write_rpmdb(&a, &list, "x86_64", 1234).unwrap();
     // b is written over a stale database that has WAL side files.
     std::fs::write(&b, b"garbage").unwrap();
     std::fs::write(b.with_file_name("rpmdb.sqlite-wal"), b"stale").unwrap();
     std::fs::write(b.with_file_name("rpmdb.sqlite-shm"), b"stale").unwrap();
-    write_rpmdb(&b, &list, 1234).unwrap();
+    write_rpmdb(&b, &list, "x86_64", 1234).unwrap();
     let (da, db) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     assert!(da == db, "same input gave different files");
     for dir in [a.parent().unwrap(), b.parent().unwrap()] {
@@ -1045,7 +1045,7 @@ fn output_is_reproducible_and_leaves_no_side_files() {
     drop(conn);
 
     // A different install time changes the file.
-    write_rpmdb(&b, &list, 1235).unwrap();
+    write_rpmdb(&b, &list, "x86_64", 1235).unwrap();
     assert!(std::fs::read(&b).unwrap() != da);
 }
 
@@ -1059,7 +1059,7 @@ fn errors_name_the_package() {
         metadata: &md,
         file_states: Some(&states),
     };
-    let err = write_rpmdb(&work.path().join("x.sqlite"), &[pkg], 1).unwrap_err();
+    let err = write_rpmdb(&work.path().join("x.sqlite"), &[pkg], "x86_64", 1).unwrap_err();
     let msg = err.to_string();
     assert!(
         msg.contains("alpha-1.0-1.x86_64") && msg.contains("file states"),
@@ -1072,6 +1072,7 @@ fn errors_name_the_package() {
     let err = write_rpmdb(
         &work.path().join("y.sqlite"),
         &[InstalledPackage::new(&md)],
+        "x86_64",
         1,
     )
     .unwrap_err();
@@ -1100,7 +1101,7 @@ fn explicit_file_states_are_stored() {
         metadata: &md,
         file_states: Some(&states),
     };
-    write_rpmdb(&db_path(&root), &[pkg], 5).unwrap();
+    write_rpmdb(&db_path(&root), &[pkg], "x86_64", 5).unwrap();
     let out = rpm(work.path(), &root, &["-qs", "alpha"]);
     assert!(
         out.stdout

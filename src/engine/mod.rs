@@ -270,7 +270,7 @@ pub fn build_image(
             .max()
             .unwrap_or(0),
     };
-    write_database(&mut tree, &headers, epoch, scratch)?;
+    write_database(&mut tree, &headers, &request.arch, epoch, scratch)?;
     for w in apply_owners(&mut tree) {
         log.warn(&w.to_string());
     }
@@ -318,9 +318,17 @@ fn fetch_summary(fetched: &Fetched, took: std::time::Duration) -> String {
 fn write_database(
     tree: &mut Tree,
     headers: &[rpm::PackageMetadata],
+    arch: &str,
     epoch: u64,
     scratch: &Path,
 ) -> Result<(), EngineError> {
+    // rpm's install times are 32-bit: a later time is refused, not wrapped.
+    let install_time = u32::try_from(epoch).map_err(|_| {
+        EngineError::Environment(format!(
+            "install time {epoch} (SOURCE_DATE_EPOCH or the newest build time) is past \
+             2106, beyond what an rpm database can record"
+        ))
+    })?;
     // The scratch folder is private to this image, so a fixed name cannot collide.
     let db_file = scratch.join("rpmdb.sqlite");
     let installed: Vec<InstalledPackage> = headers
@@ -330,7 +338,7 @@ fn write_database(
             file_states: None,
         })
         .collect();
-    write_rpmdb(&db_file, &installed, epoch as u32)?;
+    write_rpmdb(&db_file, &installed, arch, install_time)?;
     let mut content = std::fs::File::open(&db_file).map_err(|source| RpmdbError::Io {
         path: db_file.clone(),
         source,

@@ -15,7 +15,6 @@ pub fn write_layer<W: Write>(tree: &Tree, out: W) -> io::Result<W> {
     for (path, node) in tree.iter() {
         // Entries are named as `tar -C root -c .` names them: "./", "./usr", …
         let name = format!(".{path}");
-        let name = name.as_str();
         let mut header = Header::new_gnu();
         header.set_mode(node.mode & 0o7777);
         header.set_uid(node.uid.into());
@@ -25,26 +24,39 @@ pub fn write_layer<W: Write>(tree: &Tree, out: W) -> io::Result<W> {
         match &node.kind {
             NodeKind::Dir => {
                 header.set_entry_type(EntryType::Directory);
-                builder.append_data(&mut header, dir_name(name), io::empty())?;
+                Entry::new(&dir_name(&name), None, node).append(
+                    &mut builder,
+                    &mut header,
+                    io::empty(),
+                )?;
             }
             NodeKind::File {
                 blob, link_group, ..
             } => {
                 if let Some(leader) = link_group.and_then(|g| link_leaders.get(&g)) {
                     header.set_entry_type(EntryType::Link);
-                    builder.append_link(&mut header, name, leader)?;
+                    Entry::new(&name, Some(leader), node).append(
+                        &mut builder,
+                        &mut header,
+                        io::empty(),
+                    )?;
                     continue;
                 }
                 if let Some(g) = link_group {
-                    link_leaders.insert(*g, name.to_string());
+                    link_leaders.insert(*g, name.clone());
                 }
                 header.set_entry_type(EntryType::Regular);
                 header.set_size(blob.len);
-                builder.append_data(&mut header, name, tree.spool().reader(*blob))?;
+                let data = tree.spool().reader(*blob);
+                Entry::new(&name, None, node).append(&mut builder, &mut header, data)?;
             }
             NodeKind::Symlink { target } => {
                 header.set_entry_type(EntryType::Symlink);
-                builder.append_link(&mut header, name, target)?;
+                Entry::new(&name, Some(target), node).append(
+                    &mut builder,
+                    &mut header,
+                    io::empty(),
+                )?;
             }
             NodeKind::CharDevice { major, minor } | NodeKind::BlockDevice { major, minor } => {
                 let char_dev = matches!(node.kind, NodeKind::CharDevice { .. });
@@ -55,15 +67,67 @@ pub fn write_layer<W: Write>(tree: &Tree, out: W) -> io::Result<W> {
                 });
                 header.set_device_major(*major)?;
                 header.set_device_minor(*minor)?;
-                builder.append_data(&mut header, name, io::empty())?;
+                Entry::new(&name, None, node).append(&mut builder, &mut header, io::empty())?;
             }
             NodeKind::Fifo => {
                 header.set_entry_type(EntryType::Fifo);
-                builder.append_data(&mut header, name, io::empty())?;
+                Entry::new(&name, None, node).append(&mut builder, &mut header, io::empty())?;
             }
         }
     }
     builder.into_inner()
+}
+
+/// Bytes in a tar header's name and link name fields.
+const NAME_FIELD: usize = 100;
+
+/// One tar entry: its name and link target spelled exactly as given (never
+/// normalized: a symlink to `/` stays `/`), and PAX records for what the
+/// header cannot hold (a long name or target, extended attributes).
+struct Entry<'a> {
+    name: &'a str,
+    link: Option<&'a str>,
+    node: &'a crate::rootfs::Node,
+}
+
+impl<'a> Entry<'a> {
+    fn new(name: &'a str, link: Option<&'a str>, node: &'a crate::rootfs::Node) -> Self {
+        Entry { name, link, node }
+    }
+
+    fn append<W: Write>(
+        &self,
+        builder: &mut Builder<W>,
+        header: &mut Header,
+        data: impl io::Read,
+    ) -> io::Result<()> {
+        let mut records: Vec<(String, &[u8])> = Vec::new();
+        if self.name.len() > NAME_FIELD {
+            records.push(("path".into(), self.name.as_bytes()));
+        }
+        if let Some(link) = self.link.filter(|l| l.len() > NAME_FIELD) {
+            records.push(("linkpath".into(), link.as_bytes()));
+        }
+        for (key, value) in &self.node.xattrs {
+            records.push((format!("SCHILY.xattr.{key}"), value));
+        }
+        builder.append_pax_extensions(records.iter().map(|(k, v)| (k.as_str(), *v)))?;
+        let fields = header.as_old_mut();
+        set_field(&mut fields.name, self.name.as_bytes());
+        set_field(
+            &mut fields.linkname,
+            self.link.unwrap_or_default().as_bytes(),
+        );
+        header.set_cksum();
+        builder.append(header, data)
+    }
+}
+
+/// As much of `bytes` as fits, NUL-padded (a longer value is in a PAX record).
+fn set_field(field: &mut [u8], bytes: &[u8]) {
+    let n = bytes.len().min(field.len());
+    field[..n].copy_from_slice(&bytes[..n]);
+    field[n..].fill(0);
 }
 
 fn dir_name(name: &str) -> String {
@@ -71,5 +135,88 @@ fn dir_name(name: &str) -> String {
         name.to_string()
     } else {
         format!("{name}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rootfs::{Node, Spool};
+
+    fn node(kind: NodeKind) -> Node {
+        Node {
+            kind,
+            mode: 0o777,
+            user: "root".into(),
+            group: "root".into(),
+            uid: 0,
+            gid: 0,
+            mtime: 1,
+            package: Some("p-1-1.noarch".into()),
+            xattrs: Default::default(),
+        }
+    }
+
+    /// Names and link targets are spelled as the package spells them, in
+    /// the header or, when longer, in PAX records; xattrs are PAX records.
+    #[test]
+    fn names_targets_and_xattrs_are_kept_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut tree = Tree::new(Spool::new_in(dir.path()).unwrap());
+        let long_dir = format!("/{}", "d".repeat(120));
+        let long_target = format!("{long_dir}/./{}", "t".repeat(110));
+        let symlink = |target: &str| {
+            node(NodeKind::Symlink {
+                target: target.into(),
+            })
+        };
+        tree.insert("/root-link", symlink("/")).unwrap();
+        tree.insert("/dot-link", symlink("./a//b/")).unwrap();
+        tree.insert(&format!("{long_dir}/long"), symlink(&long_target))
+            .unwrap();
+        let mut capable = node(NodeKind::Fifo);
+        capable
+            .xattrs
+            .insert("security.capability".into(), vec![1, 0, 0, 2, 0, 0x20]);
+        tree.insert("/fifo", capable).unwrap();
+
+        let bytes = write_layer(&tree, Vec::new()).unwrap();
+        let mut archive = tar::Archive::new(&bytes[..]);
+        let mut seen = Vec::new();
+        for entry in archive.entries().unwrap() {
+            let mut entry = entry.unwrap();
+            let path = String::from_utf8(entry.path_bytes().into_owned()).unwrap();
+            let link = entry
+                .link_name_bytes()
+                .map(|l| String::from_utf8(l.into_owned()).unwrap());
+            let xattrs: Vec<(String, Vec<u8>)> = entry
+                .pax_extensions()
+                .unwrap()
+                .into_iter()
+                .flatten()
+                .map(|e| e.unwrap())
+                .filter(|e| e.key().unwrap().starts_with("SCHILY.xattr."))
+                .map(|e| (e.key().unwrap().to_string(), e.value_bytes().to_vec()))
+                .collect();
+            seen.push((path, link, xattrs));
+        }
+        let find = |p: &str| {
+            seen.iter()
+                .find(|s| s.0 == p)
+                .unwrap_or_else(|| panic!("{p}: {seen:?}"))
+        };
+        assert_eq!(find("./root-link").1.as_deref(), Some("/"));
+        assert_eq!(find("./dot-link").1.as_deref(), Some("./a//b/"));
+        assert_eq!(
+            find(&format!(".{long_dir}/long")).1.as_deref(),
+            Some(long_target.as_str())
+        );
+        assert_eq!(
+            find("./fifo").2,
+            vec![(
+                "SCHILY.xattr.security.capability".to_string(),
+                vec![1, 0, 0, 2, 0, 0x20]
+            )]
+        );
     }
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use rpm::{FileFlags, FileType, IndexTag, PackageReader};
 use thiserror::Error;
 
-pub use owners::{apply_owners, OwnerWarning};
+pub use owners::{apply_owners, Missing, OwnerWarning};
 pub use spool::{BlobRef, Spool};
 pub use tree::{Node, NodeKind, Tree};
 
@@ -89,7 +89,8 @@ pub fn install_package(
                             link_group: None,
                         },
                         &nevra,
-                    );
+                    )
+                    .map_err(|e| fail(format!("{path}: {e}")))?;
                     link_members.entry(set).or_default().push((path, node));
                     continue;
                 }
@@ -110,15 +111,24 @@ pub fn install_package(
             FileType::Fifo => NodeKind::Fifo,
             other => return Err(fail(format!("{path}: unsupported file type {other:?}"))),
         };
-        let node = make_node(&entry, kind, &nevra);
+        let node = make_node(&entry, kind, &nevra).map_err(|e| fail(format!("{path}: {e}")))?;
         tree.insert(&path, node)?;
     }
     insert_hardlink_sets(tree, link_members, &link_data)?;
     Ok(reader.metadata)
 }
 
-fn make_node(entry: &rpm::FileEntry<'_>, kind: NodeKind, nevra: &str) -> Node {
-    Node {
+fn make_node(
+    entry: &rpm::FileEntry<'_>,
+    kind: NodeKind,
+    nevra: &str,
+) -> Result<Node, crate::rpm::CapsError> {
+    let mut xattrs = std::collections::BTreeMap::new();
+    if let Some(text) = entry.caps().filter(|t| !t.is_empty()) {
+        let bytes = crate::rpm::FileCaps::parse(text)?.xattr();
+        xattrs.insert("security.capability".to_string(), bytes);
+    }
+    Ok(Node {
         kind,
         mode: entry.permissions().into(),
         user: entry.user().to_string(),
@@ -127,7 +137,8 @@ fn make_node(entry: &rpm::FileEntry<'_>, kind: NodeKind, nevra: &str) -> Node {
         gid: 0,
         mtime: entry.modified_at().0.into(),
         package: Some(nevra.to_string()),
-    }
+        xattrs,
+    })
 }
 
 /// Give every member of a hardlink set the bytes that only its last member carried.

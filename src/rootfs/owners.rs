@@ -1,27 +1,36 @@
 //! Numeric owners come from the image's own /etc/passwd and /etc/group, never the
 //! build host's: the same name may have another id there.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use super::Tree;
 
-/// A user or group name no account database in the image knows; rpm installs
-/// such files as root and warns, and so do we.
+/// A file whose user or group no account database in the image knows: rpm
+/// installs it as root, without its setuid or setgid bit (no surprise
+/// setuid-root binary), and warns; so do we.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum OwnerWarning {
-    UnknownUser(String),
-    UnknownGroup(String),
+pub struct OwnerWarning {
+    pub missing: Missing,
+    pub path: String,
+    pub package: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Missing {
+    User(String),
+    Group(String),
 }
 
 impl std::fmt::Display for OwnerWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OwnerWarning::UnknownUser(u) => {
-                write!(f, "user {u} does not exist in the image - using root")
-            }
-            OwnerWarning::UnknownGroup(g) => {
-                write!(f, "group {g} does not exist in the image - using root")
-            }
+        match &self.missing {
+            Missing::User(u) => write!(f, "user {u} does not exist - using root")?,
+            Missing::Group(g) => write!(f, "group {g} does not exist - using root")?,
+        }
+        write!(f, " for {}", self.path)?;
+        match &self.package {
+            Some(p) => write!(f, " of {p}"),
+            None => Ok(()),
         }
     }
 }
@@ -30,18 +39,31 @@ impl std::fmt::Display for OwnerWarning {
 pub fn apply_owners(tree: &mut Tree) -> Vec<OwnerWarning> {
     let users = id_map(tree, "/etc/passwd");
     let groups = id_map(tree, "/etc/group");
-    let mut warnings = BTreeSet::new();
-    for (_, node) in tree.iter_mut() {
-        node.uid = lookup(&users, &node.user).unwrap_or_else(|| {
-            warnings.insert(OwnerWarning::UnknownUser(node.user.clone()));
-            0
-        });
-        node.gid = lookup(&groups, &node.group).unwrap_or_else(|| {
-            warnings.insert(OwnerWarning::UnknownGroup(node.group.clone()));
-            0
-        });
+    let mut warnings = Vec::new();
+    for (path, node) in tree.iter_mut() {
+        let uid = lookup(&users, &node.user);
+        let gid = lookup(&groups, &node.group);
+        let missing = [
+            uid.is_none().then(|| Missing::User(node.user.clone())),
+            gid.is_none().then(|| Missing::Group(node.group.clone())),
+        ];
+        for missing in missing.into_iter().flatten() {
+            warnings.push(OwnerWarning {
+                missing,
+                path: path.clone(),
+                package: node.package.clone(),
+            });
+        }
+        if uid.is_none() {
+            node.mode &= !0o4000;
+        }
+        if gid.is_none() {
+            node.mode &= !0o2000;
+        }
+        node.uid = uid.unwrap_or(0);
+        node.gid = gid.unwrap_or(0);
     }
-    warnings.into_iter().collect()
+    warnings
 }
 
 fn lookup(map: &HashMap<String, u32>, name: &str) -> Option<u32> {

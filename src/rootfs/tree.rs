@@ -46,6 +46,9 @@ pub struct Node {
     pub mtime: u64,
     /// Which package installed it; `None` for directories we had to create.
     pub package: Option<String>,
+    /// Extended attributes by name (`security.capability`), as the image
+    /// carries them.
+    pub xattrs: BTreeMap<String, Vec<u8>>,
 }
 
 impl Node {
@@ -81,6 +84,7 @@ impl Tree {
             gid: 0,
             mtime: 0,
             package: None,
+            xattrs: BTreeMap::new(),
         }
     }
 
@@ -347,6 +351,7 @@ mod tests {
             gid: 0,
             mtime: 1,
             package: Some(pkg.into()),
+            xattrs: BTreeMap::new(),
         }
     }
 

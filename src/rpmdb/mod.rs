@@ -136,24 +136,19 @@ pub enum RpmdbError {
 /// installed, in the given order (hnum 1, 2, ...), at `install_time`. An
 /// existing database there is replaced. The parent directory is created.
 ///
-/// The transaction color and key byte order follow the first package that
-/// is not `noarch` (the host's arch if all are `noarch`); use
-/// [`write_rpmdb_with`] to state the target explicitly.
+/// The transaction color and key byte order are those of an rpm running on
+/// `target_arch` (the image's arch, never the build host's); use
+/// [`write_rpmdb_with`] to state every transaction value.
 pub fn write_rpmdb(
     db_file: &Path,
     packages: &[InstalledPackage<'_>],
+    target_arch: &str,
     install_time: u32,
 ) -> Result<(), RpmdbError> {
-    let arch = packages
-        .iter()
-        .filter_map(|p| p.metadata.get_arch().ok())
-        .find(|a| *a != "noarch")
-        .map(str::to_owned)
-        .unwrap_or_else(|| std::env::consts::ARCH.to_owned());
     write_rpmdb_with(
         db_file,
         packages,
-        &Transaction::for_arch(&arch, install_time),
+        &Transaction::for_arch(target_arch, install_time),
     )
 }
 
