@@ -12,7 +12,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${ROOTSMITH_TEST_DEPS:-$ROOT/target/test-deps}
 export DEBIAN_FRONTEND=noninteractive
 
-PKGS=(rpm python3-rpm createrepo-c dnf libsolv-tools python3-solv skopeo busybox-static zstd sqlite3 xz-utils file)
+PKGS=(rpm python3-rpm createrepo-c dnf libsolv-tools python3-solv skopeo busybox-static zstd sqlite3 xz-utils file libcap2-bin tar)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

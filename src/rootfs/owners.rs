@@ -89,3 +89,55 @@ fn id_map(tree: &Tree, path: &str) -> HashMap<String, u32> {
     }
     map
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rootfs::{Node, NodeKind, Spool};
+
+    #[test]
+    fn an_unknown_owner_falls_back_to_root_without_setuid_or_setgid() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut tree = Tree::new(Spool::new_in(dir.path()).unwrap());
+        tree.add_file(
+            "/etc/passwd",
+            &mut &b"root:x:0:0::/root:/bin/sh\nts:x:1234:1234::/:/sbin/nologin\n"[..],
+            0o644,
+        )
+        .unwrap();
+        tree.add_file("/etc/group", &mut &b"root:x:0:\nts:x:1234:\n"[..], 0o644)
+            .unwrap();
+        let file = |user: &str, group: &str| Node {
+            kind: NodeKind::Fifo,
+            mode: 0o6755,
+            user: user.into(),
+            group: group.into(),
+            uid: 0,
+            gid: 0,
+            mtime: 0,
+            package: Some("p-1-1.x86_64".into()),
+            xattrs: Default::default(),
+        };
+        tree.insert("/known", file("ts", "ts")).unwrap();
+        tree.insert("/no-user", file("ghost", "ts")).unwrap();
+        tree.insert("/no-group", file("ts", "ghosts")).unwrap();
+        let warnings: Vec<String> = apply_owners(&mut tree)
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                "group ghosts does not exist - using root for /no-group of p-1-1.x86_64",
+                "user ghost does not exist - using root for /no-user of p-1-1.x86_64",
+            ]
+        );
+        let got = |p: &str| {
+            let n = tree.iter().find(|(path, _)| *path == p).unwrap().1;
+            (n.uid, n.gid, n.mode)
+        };
+        assert_eq!(got("/known"), (1234, 1234, 0o6755));
+        assert_eq!(got("/no-user"), (0, 1234, 0o2755));
+        assert_eq!(got("/no-group"), (1234, 0, 0o4755));
+    }
+}
