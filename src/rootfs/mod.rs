@@ -4,6 +4,7 @@
 mod owners;
 mod spool;
 mod tree;
+mod verify;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -35,17 +36,54 @@ pub enum RootfsError {
     Spool(String),
 }
 
-/// Stream one package's payload into `tree`. Returns the package's headers, which
-/// the rpmdb stage records.
+/// Stream one package's payload into `tree`, its digests checked as
+/// `rpm -K` checks them. Returns the package's headers, which the rpmdb
+/// stage records.
 pub fn install_package(
     tree: &mut Tree,
     rpm_path: &Path,
+) -> Result<rpm::PackageMetadata, RootfsError> {
+    read_verified(rpm_path, |reader, fail| install_payload(tree, reader, fail))
+}
+
+/// `rpm -K --nosignature`: the header and payload digests of a package
+/// file, its payload read whole.
+pub fn verify_package(rpm_path: &Path) -> Result<(), RootfsError> {
+    read_verified(rpm_path, |reader, fail| {
+        while let Some(mut file) = reader.next_file().map_err(|e| fail(e.to_string()))? {
+            std::io::copy(&mut file, &mut std::io::sink()).map_err(|e| fail(e.to_string()))?;
+        }
+        Ok(())
+    })
+    .map(drop)
+}
+
+/// Read a package's payload with `read`: the header digests are checked
+/// before, the payload's after (or, when reading fails, to explain why).
+fn read_verified(
+    rpm_path: &Path,
+    read: impl FnOnce(&mut PackageReader, &dyn Fn(String) -> RootfsError) -> Result<(), RootfsError>,
 ) -> Result<rpm::PackageMetadata, RootfsError> {
     let fail = |reason: String| RootfsError::Package {
         path: rpm_path.to_path_buf(),
         reason,
     };
-    let mut reader = PackageReader::open(rpm_path).map_err(|e| fail(e.to_string()))?;
+    let (mut reader, check) = verify::open_verified(rpm_path).map_err(fail)?;
+    match read(&mut reader, &fail) {
+        Ok(()) => check.finish(rpm_path).map_err(fail)?,
+        // A payload that cannot be read is most often a corrupt one: its
+        // digest says so more plainly than the decompressor.
+        Err(e) => return Err(check.finish(rpm_path).err().map_or(e, fail)),
+    }
+    Ok(reader.metadata)
+}
+
+/// Every file of the payload into `tree`.
+fn install_payload(
+    tree: &mut Tree,
+    reader: &mut PackageReader,
+    fail: &dyn Fn(String) -> RootfsError,
+) -> Result<(), RootfsError> {
     let nevra = reader
         .metadata
         .get_nevra()
@@ -114,8 +152,7 @@ pub fn install_package(
         let node = make_node(&entry, kind, &nevra).map_err(|e| fail(format!("{path}: {e}")))?;
         tree.insert(&path, node)?;
     }
-    insert_hardlink_sets(tree, link_members, &link_data)?;
-    Ok(reader.metadata)
+    insert_hardlink_sets(tree, link_members, &link_data)
 }
 
 fn make_node(
