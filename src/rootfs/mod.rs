@@ -99,6 +99,7 @@ fn install_payload(
             continue; // %ghost files are owned in the rpmdb but never created
         }
         let path = entry.path().to_string_lossy().into_owned();
+        check_payload_path(&path).map_err(fail)?;
         let kind = match entry.file_type() {
             FileType::Dir => NodeKind::Dir,
             FileType::SymbolicLink => NodeKind::Symlink {
@@ -153,6 +154,22 @@ fn install_payload(
         tree.insert(&path, node)?;
     }
     insert_hardlink_sets(tree, link_members, &link_data)
+}
+
+/// A payload path must name a place inside the image plainly: absolute,
+/// no `..`, no NUL or newline (which would also forge lines in a log or a
+/// file list). Symlinks among the parents are followed inside the image.
+fn check_payload_path(path: &str) -> Result<(), String> {
+    let why = if !path.starts_with('/') {
+        "is not absolute"
+    } else if path.split('/').any(|c| c == "..") {
+        "climbs with .."
+    } else if path.contains(['\0', '\n', '\r']) {
+        "holds a NUL or line break"
+    } else {
+        return Ok(());
+    };
+    Err(format!("payload path {path:?} {why}; refused"))
 }
 
 fn make_node(
