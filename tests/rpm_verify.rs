@@ -80,16 +80,34 @@ fn verdicts_are_rpms() {
     need!(t, support::tools(&["rpm"]));
     let rpms = need!(t, fixture_rpms());
     let tmp = support::tempdir();
-    let mut cases = rpms.clone();
+    // Each case, and what a refusal must say.
+    let mut cases: Vec<(PathBuf, &str)> = rpms.iter().map(|p| (p.clone(), "digest: BAD")).collect();
     for name in ["hello-2.0-1.x86_64.rpm", "hello-1.0-1.x86_64.rpm-v3"] {
         let good = rpms.iter().find(|p| p.ends_with(name)).unwrap();
         // The summary is in the main header: changed after the build.
-        cases.push(damaged(good, tmp.path(), "header", find(good, b"Simple")));
-        cases.push(damaged(good, tmp.path(), "payload", -100));
+        let header = damaged(good, tmp.path(), "header", find(good, b"Simple"));
+        cases.push((header, "digest: BAD"));
+        cases.push((damaged(good, tmp.path(), "payload", -100), "digest: BAD"));
     }
+    let good = rpms
+        .iter()
+        .find(|p| p.ends_with("hello-2.0-1.x86_64.rpm"))
+        .unwrap();
+    let bytes = std::fs::read(good).unwrap();
+    for (what, len) in [
+        ("cut-in-headers", 1000),
+        ("cut-in-payload", bytes.len() - 300),
+    ] {
+        let cut = tmp.path().join(format!("{what}.rpm"));
+        std::fs::write(&cut, &bytes[..len]).unwrap();
+        cases.push((cut, "truncated"));
+    }
+    let text = tmp.path().join("not-a-package.rpm");
+    std::fs::write(&text, "<html>404 Not Found</html>\n").unwrap();
+    cases.push((text, "not an RPM package"));
     let mut disagree = Vec::new();
     let mut refused = 0;
-    for path in &cases {
+    for (path, reason) in &cases {
         let theirs = rpm_says_ok(path);
         let ours = verify_package(path);
         if let Some(why) = known_gap(path) {
@@ -110,7 +128,7 @@ fn verdicts_are_rpms() {
         if let Err(e) = ours {
             refused += 1;
             let text = e.to_string();
-            if !text.contains(&path.display().to_string()) || !text.contains("digest: BAD") {
+            if !text.contains(&path.display().to_string()) || !text.contains(reason) {
                 disagree.push(format!(
                     "{}: refused for another reason: {text}",
                     path.display()
@@ -119,5 +137,5 @@ fn verdicts_are_rpms() {
         }
     }
     assert!(disagree.is_empty(), "{}", disagree.join("\n"));
-    assert!(refused >= 5, "the damaged packages are refused ({refused})");
+    assert!(refused >= 8, "the damaged packages are refused ({refused})");
 }

@@ -13,7 +13,7 @@ use rpm::{FileFlags, FileType, IndexTag, PackageReader};
 use thiserror::Error;
 
 pub use owners::{apply_owners, Missing, OwnerWarning};
-pub use spool::{BlobRef, Spool};
+pub use spool::{AppendError, BlobRef, Spool};
 pub use tree::{Node, NodeKind, Tree};
 
 #[derive(Debug, Error)]
@@ -32,7 +32,7 @@ pub enum RootfsError {
     SymlinkLoop { path: String },
     #[error("{path} is not a directory, but {wanted_by} needs it to be one")]
     NotADirectory { path: String, wanted_by: String },
-    #[error("writing the content spool failed: {0}")]
+    #[error("writing the content spool (the scratch directory) failed: {0}")]
     Spool(String),
 }
 
@@ -108,9 +108,20 @@ fn install_payload(
             FileType::Regular => {
                 let has_data = file.has_payload();
                 let blob = if has_data {
-                    tree.spool_mut()
-                        .append(&mut file)
-                        .map_err(|e| fail(format!("{path}: {e}")))?
+                    let blob = tree.spool_mut().append(&mut file).map_err(|e| match e {
+                        AppendError::Read(e) => fail(format!("{path}: reading the payload: {e}")),
+                        AppendError::Write(e) => {
+                            RootfsError::Spool(format!("{path} of {nevra}: {e}"))
+                        }
+                    })?;
+                    if blob.len != entry.size() as u64 {
+                        return Err(fail(format!(
+                            "{path}: the payload holds {} bytes, the header says {}",
+                            blob.len,
+                            entry.size()
+                        )));
+                    }
+                    blob
                 } else {
                     BlobRef { offset: 0, len: 0 }
                 };

@@ -13,6 +13,14 @@ pub struct BlobRef {
     pub len: u64,
 }
 
+/// Why an append failed: the input could not be read, or the spool (the
+/// scratch disk) could not be written.
+#[derive(Debug)]
+pub enum AppendError {
+    Read(io::Error),
+    Write(io::Error),
+}
+
 pub struct Spool {
     file: File,
     end: u64,
@@ -27,20 +35,30 @@ impl Spool {
         })
     }
 
-    /// Append everything `input` yields; returns where it landed.
-    pub fn append(&mut self, input: &mut impl Read) -> io::Result<BlobRef> {
-        self.file.seek(SeekFrom::Start(self.end))?;
-        let len = io::copy(input, &mut self.file)?;
+    /// Append everything `input` yields; returns where it landed. Reading
+    /// and writing fail apart: a full disk is not a broken package.
+    pub fn append(&mut self, input: &mut impl Read) -> Result<BlobRef, AppendError> {
+        self.file
+            .seek(SeekFrom::Start(self.end))
+            .map_err(AppendError::Write)?;
+        let mut buf = vec![0u8; 1 << 16];
+        let mut len = 0u64;
+        loop {
+            let n = match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(AppendError::Read(e)),
+            };
+            self.file.write_all(&buf[..n]).map_err(AppendError::Write)?;
+            len += n as u64;
+        }
         let blob = BlobRef {
             offset: self.end,
             len,
         };
         self.end += len;
         Ok(blob)
-    }
-
-    pub fn append_bytes(&mut self, bytes: &[u8]) -> io::Result<BlobRef> {
-        self.append(&mut &bytes[..])
     }
 
     pub fn flush(&mut self) -> io::Result<()> {

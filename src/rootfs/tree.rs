@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
-use super::spool::{BlobRef, Spool};
+use super::spool::{AppendError, BlobRef, Spool};
 use super::RootfsError;
 
 /// How deep symlink chains in parent directories may go before we give up (as the kernel does).
@@ -199,10 +199,10 @@ impl Tree {
         content: &mut impl Read,
         mode: u32,
     ) -> Result<String, RootfsError> {
-        let blob = self
-            .spool
-            .append(content)
-            .map_err(|e| RootfsError::Spool(e.to_string()))?;
+        let blob = self.spool.append(content).map_err(|e| match e {
+            AppendError::Read(e) => RootfsError::Spool(format!("reading {path}: {e}")),
+            AppendError::Write(e) => RootfsError::Spool(e.to_string()),
+        })?;
         let node = Node {
             kind: NodeKind::File {
                 blob,

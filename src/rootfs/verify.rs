@@ -6,7 +6,7 @@
 //! instead, as rpm checks it.
 
 use std::fs::File;
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -80,11 +80,18 @@ impl Read for Hashing {
 /// Open `path` for install: its header digests verified, and a reader whose
 /// payload is hashed as it is read; [`PayloadCheck::finish`] checks it.
 pub(crate) fn open_verified(path: &Path) -> Result<(PackageReader, PayloadCheck), String> {
-    let mut input = BufReader::new(File::open(path).map_err(|e| e.to_string())?);
-    let metadata = PackageMetadata::parse(&mut input).map_err(|e| e.to_string())?;
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let size = file.metadata().map_err(|e| e.to_string())?.len();
+    let mut input = BufReader::new(file);
+    let metadata = read_headers(&mut input, size)?;
     let payload_start = input.stream_position().map_err(|e| e.to_string())?;
+    let header_len = metadata.header_bytes().map_err(|e| e.to_string())?.len() as u64;
+    let header_start = payload_start
+        .checked_sub(header_len)
+        .ok_or("the header is longer than what precedes the payload")?;
+    check_size(&metadata, size - header_start)?;
     check_header(&metadata)?;
-    let (hasher, from, name, expected) = payload_digest(&metadata, payload_start)?;
+    let (hasher, from, name, expected) = payload_digest(&metadata, header_start, payload_start)?;
     let state = Arc::new(Mutex::new(Tail {
         hasher,
         from,
@@ -105,6 +112,49 @@ pub(crate) fn open_verified(path: &Path) -> Result<(PackageReader, PayloadCheck)
             expected,
         },
     ))
+}
+
+/// The lead and headers, or why they are not a package's: not an RPM at
+/// all, cut short, or damaged.
+fn read_headers(input: &mut BufReader<File>, size: u64) -> Result<PackageMetadata, String> {
+    const LEAD_MAGIC: [u8; 4] = [0xed, 0xab, 0xee, 0xdb];
+    let start = input.fill_buf().map_err(|e| e.to_string())?;
+    if !start.starts_with(&LEAD_MAGIC) {
+        let shown = String::from_utf8_lossy(&start[..start.len().min(16)]).into_owned();
+        return Err(format!(
+            "not an RPM package: it starts with {shown:?}, not the RPM lead"
+        ));
+    }
+    PackageMetadata::parse(input).map_err(|e| match e {
+        rpm::Error::Io(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+            format!("truncated: the file ends ({size} bytes) inside the package headers")
+        }
+        rpm::Error::InvalidMagic { .. } => {
+            "the package headers are damaged: a header magic number is wrong".to_string()
+        }
+        other => format!("the package headers cannot be read: {other}"),
+    })
+}
+
+/// The signature header says how long header and payload are together: a
+/// shorter file was cut in transfer.
+fn check_size(metadata: &PackageMetadata, have: u64) -> Result<(), String> {
+    let signature = &metadata.signature;
+    let declared = signature
+        .get_entry_data_as_u64(IndexSignatureTag::RPMSIGTAG_LONGSIZE)
+        .ok()
+        .or_else(|| {
+            signature
+                .get_entry_data_as_u32(IndexSignatureTag::RPMSIGTAG_SIZE)
+                .ok()
+                .map(u64::from)
+        });
+    match declared {
+        Some(want) if have < want => Err(format!(
+            "truncated: its header and payload should be {want} bytes, the file holds {have}"
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Every header digest the signature header holds must match (rpm's
@@ -131,6 +181,7 @@ fn check_header(metadata: &PackageMetadata) -> Result<(), String> {
 /// and is refused.
 fn payload_digest(
     metadata: &PackageMetadata,
+    header_start: u64,
     payload_start: u64,
 ) -> Result<(TailHasher, u64, &'static str, String), String> {
     let digest = metadata
@@ -146,10 +197,6 @@ fn payload_digest(
         .signature
         .get_entry_data_as_binary(IndexSignatureTag::RPMSIGTAG_MD5)
         .map_err(|_| "no payload digest and no MD5: the payload cannot be verified".to_string())?;
-    let header = metadata.header_bytes().map_err(|e| e.to_string())?;
-    let header_start = payload_start
-        .checked_sub(header.len() as u64)
-        .ok_or("the header is longer than what precedes the payload")?;
     Ok((
         TailHasher::Md5(md5::Md5::new()),
         header_start,
