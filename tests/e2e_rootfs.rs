@@ -372,3 +372,84 @@ fn file_capabilities_and_hardlink_sets_are_dnfs() {
     assert!(!want.is_empty(), "capstest carries file capabilities");
     assert_eq!(capabilities(&extracted), want);
 }
+
+/// %ghost entries as rpm treats them (a ghost file is owned, not created; a
+/// ghost directory, as dnf's root shows), with a setuid file, a sticky
+/// directory and a device node: a package built in the test, installed by
+/// dnf and by rootsmith from the same repository. (A FIFO from
+/// rpm::PackageBuilder makes rpm block opening it: not tested here.)
+#[test]
+fn ghosts_devices_and_special_bits_are_dnfs() {
+    let t = "ghosts_devices_and_special_bits_are_dnfs";
+    need!(t, support::tools(&["dnf", "rpm", "createrepo_c"]));
+    need!(t, support::need_root());
+    use rpm::{BuildConfig, CompressionType, FileOptions, PackageBuilder};
+    let tmp = support::tempdir();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    PackageBuilder::new("special", "1.0", "MIT", "noarch", "special files")
+        .using_config(
+            BuildConfig::v4()
+                .source_date(1_700_000_000)
+                .compression(CompressionType::Gzip),
+        )
+        .release("1")
+        .with_file_contents(
+            "#!/bin/sh\n",
+            FileOptions::new("/usr/bin/special-suid").permissions(0o4755),
+        )
+        .unwrap()
+        .with_ghost(FileOptions::ghost("/var/log/special.log").permissions(0o640))
+        .unwrap()
+        .with_special_file(
+            FileOptions::character_device("/dev/special-null", 1, 3).permissions(0o666),
+        )
+        .unwrap()
+        .with_dir_entry(FileOptions::ghost_dir("/run/special").permissions(0o750))
+        .unwrap()
+        .with_dir_entry(FileOptions::dir("/var/lib/special").permissions(0o1777))
+        .unwrap()
+        .build()
+        .unwrap()
+        .write_to(&repo)
+        .unwrap();
+    support::sh(Command::new("createrepo_c").arg("-q").arg(&repo));
+    let work = tmp.path().join("dnf");
+    let dnf =
+        support::dnf_install_from(&repo, "x86_64", false, &["special".to_string()], &[], &work);
+    assert!(
+        dnf.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dnf.stderr)
+    );
+    let reference_root = work.join("root");
+
+    let tar = tmp.path().join("rootfs.tar");
+    let repo_arg = format!("sp={}", repo.display());
+    support::rootsmith(&[
+        "build",
+        "special",
+        "--repo",
+        &repo_arg,
+        "--arch",
+        "x86_64",
+        "--format",
+        "rootfs",
+        "-o",
+        tar.to_str().unwrap(),
+    ])
+    .assert_ok();
+    let owned = support::rpm_owned_paths(&reference_root);
+    assert!(owned.contains("/run/special") && owned.contains("/var/log/special.log"));
+    let reference = support::scan_root(&reference_root, &owned);
+    let archive = support::read_archive(&tar);
+    let created_by_rpm = |p: &str| reference_root.join(&p[1..]).is_dir();
+    let errs = compare(&archive, &reference, &owned, |p| {
+        extra_allowed(p) || created_by_rpm(p)
+    });
+    assert!(
+        errs.is_empty(),
+        "differs from dnf's root:\n  {}",
+        errs.join("\n  ")
+    );
+}
