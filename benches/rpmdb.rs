@@ -15,56 +15,14 @@ use std::time::{Duration, Instant};
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-const PACKAGES: usize = 300;
-const FILES_PER_PACKAGE: usize = 80;
 const INSTALL_TIME: u32 = 1_700_000_000;
-
-fn build_packages(dir: &Path) -> Vec<PathBuf> {
-    use rpm::{BuildConfig, CompressionWithLevel, Dependency, FileOptions, PackageBuilder};
-    (0..PACKAGES)
-        .map(|i| {
-            let name = format!("pkg{i:03}");
-            let arch = if i % 5 == 0 { "noarch" } else { "x86_64" };
-            let mut b = PackageBuilder::new(&name, &format!("1.{i}"), "MIT", arch, "generated");
-            b.using_config(
-                BuildConfig::v4()
-                    .source_date(INSTALL_TIME)
-                    .compression(CompressionWithLevel::Gzip(1)),
-            )
-            .release("1.el9")
-            .group("System Environment/Base")
-            .description("A generated package for the rpmdb benchmark.");
-            b.with_file_contents(
-                format!("#!/bin/sh\necho {name}\n"),
-                FileOptions::new(format!("/usr/bin/{name}")).permissions(0o755),
-            )
-            .unwrap();
-            for j in 1..FILES_PER_PACKAGE {
-                let path = format!("/usr/lib/{name}/sub{}/file{j}.txt", j % 5);
-                b.with_file_contents(
-                    format!("{name} {j}\n"),
-                    FileOptions::new(path).permissions(0o644),
-                )
-                .unwrap();
-            }
-            for k in 1..=5 {
-                b.requires(Dependency::greater_eq(
-                    format!("pkg{:03}", (i + k * 7) % PACKAGES),
-                    "1.0",
-                ));
-            }
-            b.requires(Dependency::any(format!(
-                "libpkg{:03}.so.1()(64bit)",
-                (i + 1) % PACKAGES
-            )));
-            b.requires(Dependency::script_pre("/bin/sh"));
-            b.provides(Dependency::any(format!("libpkg{i:03}.so.1()(64bit)")));
-            b.provides(Dependency::eq(format!("{name}-api"), "1"));
-            b.recommends(Dependency::any(format!("pkg{:03}-doc", (i + 3) % PACKAGES)));
-            b.build().unwrap().write_to(dir).unwrap()
-        })
-        .collect()
-}
+const SHAPE: support::generated::Shape = support::generated::Shape {
+    packages: 300,
+    files: 80,
+    file_bytes: 0,
+    build_time: INSTALL_TIME,
+};
+const PACKAGES: usize = SHAPE.packages;
 
 fn rpm_justdb(root: &Path, home: &Path, paths: &[PathBuf], extra: &[&str]) {
     let out = Command::new("rpm")
@@ -97,7 +55,7 @@ fn bench(c: &mut Criterion) {
     let pkgdir = work.path().join("pkgs");
     std::fs::create_dir_all(&pkgdir).unwrap();
     let t = Instant::now();
-    let paths = build_packages(&pkgdir);
+    let paths = support::generated::packages(&pkgdir, &SHAPE);
     eprintln!("generated {PACKAGES} packages in {:.1?}", t.elapsed());
     let metas: Vec<rpm::PackageMetadata> = paths
         .iter()

@@ -27,6 +27,7 @@ use sha2::{Digest, Sha256};
 
 pub mod dnf_ref;
 pub mod fixtures;
+pub mod generated;
 pub mod http;
 pub mod repodata;
 
