@@ -272,7 +272,7 @@ pub fn load_repo(
         true => match Arc::try_unwrap(shared) {
             Ok(mut own) => {
                 if !own.packages.packages.iter().all(keep) {
-                    own.packages = own.packages.filtered(keep);
+                    own.packages = own.packages.into_filtered(keep);
                 }
                 return Ok(own);
             }

@@ -111,24 +111,58 @@ impl RepoPackages {
     /// The packages `keep` selects, with their dependency lists, and a
     /// table of just the dependencies they name.
     pub(crate) fn filtered(&self, keep: impl Fn(&Package) -> bool) -> RepoPackages {
+        self.select(
+            self.deps.len(),
+            |i| keep(&self.packages[i]),
+            |i| self.packages[i].clone(),
+            |d| self.deps.values()[d].clone(),
+        )
+    }
+
+    /// [`RepoPackages::filtered`], moving what is kept instead of copying it.
+    pub(crate) fn into_filtered(mut self, keep: impl Fn(&Package) -> bool) -> RepoPackages {
+        let kept: Vec<bool> = self.packages.iter().map(keep).collect();
+        let mut packages: Vec<Option<Package>> =
+            std::mem::take(&mut self.packages).into_iter().map(Some).collect();
+        let mut deps: Vec<Option<Dep>> = std::mem::take(&mut self.deps)
+            .into_values()
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.select(
+            deps.len(),
+            |i| kept[i],
+            |i| packages[i].take().expect("each package is taken once"),
+            |d| deps[d].take().expect("each dependency is taken once"),
+        )
+    }
+
+    /// The packages `keep(i)` selects, each taken with `package(i)`, and
+    /// each of the `n_deps` dependencies they name taken once with `dep`.
+    fn select(
+        &self,
+        n_deps: usize,
+        keep: impl Fn(usize) -> bool,
+        mut package: impl FnMut(usize) -> Package,
+        mut dep: impl FnMut(usize) -> Dep,
+    ) -> RepoPackages {
         let mut out = RepoPackages::new();
-        let mut remap = vec![u32::MAX; self.deps.len()];
-        for (i, package) in self.packages.iter().enumerate() {
-            if !keep(package) {
+        let mut remap = vec![u32::MAX; n_deps];
+        for (i, b) in self.bounds.iter().enumerate() {
+            if !keep(i) {
                 continue;
             }
-            let b = self.bounds[i];
             let start = out.lists.len() as u32;
             for j in b[0] as usize..b[KINDS] as usize {
                 let old = self.lists[j] as usize;
                 if remap[old] == u32::MAX {
-                    remap[old] = out.deps.intern_ref(&self.deps.values()[old]);
+                    remap[old] = out.deps.intern(dep(old));
                 }
                 out.lists.push(remap[old]);
                 out.pre.push(self.pre[j]);
             }
             out.bounds.push(b.map(|x| x - b[0] + start));
-            out.packages.push(package.clone());
+            out.packages.push(package(i));
         }
         out
     }
