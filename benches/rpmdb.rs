@@ -75,18 +75,16 @@ fn bench(c: &mut Criterion) {
 
     // Headers already in memory (as in the composer, which read them to
     // resolve and unpack).
+    let write_db = |root: &Path, metas: &[rpm::PackageMetadata]| {
+        let list: Vec<_> = metas.iter().map(InstalledPackage::new).collect();
+        let db = root.join("var/lib/rpm/rpmdb.sqlite");
+        write_rpmdb(&db, &list, "x86_64", INSTALL_TIME).unwrap();
+    };
     g.bench_function("rootsmith_write_rpmdb", |b| {
         b.iter_batched(
             &mut fresh_root,
             |root| {
-                let list: Vec<_> = metas.iter().map(InstalledPackage::new).collect();
-                write_rpmdb(
-                    &root.join("var/lib/rpm/rpmdb.sqlite"),
-                    &list,
-                    "x86_64",
-                    INSTALL_TIME,
-                )
-                .unwrap();
+                write_db(&root, &metas);
                 root
             },
             BatchSize::PerIteration,
@@ -101,14 +99,7 @@ fn bench(c: &mut Criterion) {
                     .iter()
                     .map(|p| rpm::PackageMetadata::open(p).unwrap())
                     .collect();
-                let list: Vec<_> = metas.iter().map(InstalledPackage::new).collect();
-                write_rpmdb(
-                    &root.join("var/lib/rpm/rpmdb.sqlite"),
-                    &list,
-                    "x86_64",
-                    INSTALL_TIME,
-                )
-                .unwrap();
+                write_db(&root, &metas);
                 root
             },
             BatchSize::PerIteration,

@@ -236,19 +236,8 @@ fn run(command: Command, store_args: &StoreArgs) -> Result<ExitCode, EngineError
             tag,
             cmd,
         } => {
-            let (kickstart, selection) = input.selection()?;
             let progress = Progress::new(false);
-            let pool = progress.watch(&store, || {
-                engine::pool_for(
-                    &store,
-                    kickstart.as_ref(),
-                    &input.repo_sources(),
-                    &store_args.setopts,
-                    &selection,
-                    &input.arch,
-                    &input.releasever,
-                )
-            })?;
+            let (selection, pool) = input.pool(&store, &store_args.setopts, &progress)?;
             let name = name
                 .or_else(|| {
                     input
@@ -278,19 +267,8 @@ fn run(command: Command, store_args: &StoreArgs) -> Result<ExitCode, EngineError
             json,
             verbose,
         } => {
-            let (kickstart, selection) = input.selection()?;
             let progress = Progress::new(true);
-            let pool = progress.watch(&store, || {
-                engine::pool_for(
-                    &store,
-                    kickstart.as_ref(),
-                    &input.repo_sources(),
-                    &store_args.setopts,
-                    &selection,
-                    &input.arch,
-                    &input.releasever,
-                )
-            })?;
+            let (selection, pool) = input.pool(&store, &store_args.setopts, &progress)?;
             let transaction = match engine::resolve(&pool, &selection, &progress.task("resolve")) {
                 Ok(t) => t,
                 Err(EngineError::Solve(e)) if json || verbose => {
@@ -480,6 +458,29 @@ impl Input {
 
     fn repo_sources(&self) -> Vec<RepoSource> {
         repo_sources(&self.repos, &self.arch, &self.releasever)
+    }
+
+    /// The selection and the pool it resolves from, its loading shown on
+    /// `progress`.
+    fn pool(
+        &self,
+        store: &Store,
+        setopts: &[Setopt],
+        progress: &Progress,
+    ) -> Result<(Selection, Pool), EngineError> {
+        let (kickstart, selection) = self.selection()?;
+        let pool = progress.watch(store, || {
+            engine::pool_for(
+                store,
+                kickstart.as_ref(),
+                &self.repo_sources(),
+                setopts,
+                &selection,
+                &self.arch,
+                &self.releasever,
+            )
+        })?;
+        Ok((selection, pool))
     }
 }
 

@@ -281,6 +281,33 @@ fn rpmdb_satisfies_rpm() {
     );
 }
 
+/// dnf's installroot of `specs` from `repo` (indexed here), under `work`.
+fn dnf_root(repo: &Path, specs: &[&str], work: &Path) -> PathBuf {
+    support::sh(Command::new("createrepo_c").arg("-q").arg(repo));
+    let specs: Vec<String> = specs.iter().map(|s| s.to_string()).collect();
+    let dnf = support::dnf_install_from(repo, "x86_64", false, &specs, &[], work);
+    assert!(
+        dnf.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dnf.stderr)
+    );
+    work.join("root")
+}
+
+/// The rootfs tar against dnf's root over the paths rpm says are packaged;
+/// unowned directories are fine where rpm created them too (missing
+/// parents). Returns the reference tree and the differences.
+fn compare_with_dnf(reference_root: &Path, tar: &Path) -> (Tree, Vec<String>) {
+    let owned = support::rpm_owned_paths(reference_root);
+    let reference = support::scan_root(reference_root, &owned);
+    let archive = support::read_archive(tar);
+    let created_by_rpm = |p: &str| reference_root.join(&p[1..]).is_dir();
+    let errs = compare(&archive, &reference, &owned, |p| {
+        extra_allowed(p) || created_by_rpm(p)
+    });
+    (reference, errs)
+}
+
 /// `getcap -r ROOT`, paths relative to the root, sorted.
 fn capabilities(root: &Path) -> Vec<String> {
     let out = support::sh(Command::new("getcap").arg("-r").arg(root));
@@ -312,43 +339,10 @@ fn file_capabilities_and_hardlink_sets_are_dnfs() {
     for name in ["capstest-1.0-1.noarch.rpm", "hlinktest-1.0-1.noarch.rpm"] {
         std::fs::copy(rpms.join(name), repo.join(name)).unwrap();
     }
-    support::sh(Command::new("createrepo_c").arg("-q").arg(&repo));
-    let names = ["capstest".to_string(), "hlinktest".to_string()];
-    let work = tmp.path().join("dnf");
-    let dnf = support::dnf_install_from(&repo, "x86_64", false, &names, &[], &work);
-    assert!(
-        dnf.status.success(),
-        "{}",
-        String::from_utf8_lossy(&dnf.stderr)
-    );
-    let reference_root = work.join("root");
-
     let tar = tmp.path().join("rootfs.tar");
-    let repo_arg = format!("fx={}", repo.display());
-    support::rootsmith(&[
-        "build",
-        "capstest",
-        "hlinktest",
-        "--repo",
-        &repo_arg,
-        "--arch",
-        "x86_64",
-        "--format",
-        "rootfs",
-        "-o",
-        tar.to_str().unwrap(),
-    ])
-    .assert_ok();
-
-    let owned = support::rpm_owned_paths(&reference_root);
-    let reference = support::scan_root(&reference_root, &owned);
-    let archive = support::read_archive(&tar);
-    // No package here owns /, /var or /var/lib: rpm creates them as
-    // missing parents, and so must we.
-    let created_by_rpm = |p: &str| reference_root.join(&p[1..]).is_dir();
-    let errs = compare(&archive, &reference, &owned, |p| {
-        extra_allowed(p) || created_by_rpm(p)
-    });
+    let reference_root = dnf_root(&repo, &["capstest", "hlinktest"], &tmp.path().join("dnf"));
+    support::build_rootfs_from(&repo, &["capstest", "hlinktest"], &tar);
+    let (reference, errs) = compare_with_dnf(&reference_root, &tar);
     assert!(
         errs.is_empty(),
         "differs from dnf's root:\n  {}",
@@ -413,40 +407,12 @@ fn ghosts_devices_and_special_bits_are_dnfs() {
         .unwrap()
         .write_to(&repo)
         .unwrap();
-    support::sh(Command::new("createrepo_c").arg("-q").arg(&repo));
-    let work = tmp.path().join("dnf");
-    let dnf =
-        support::dnf_install_from(&repo, "x86_64", false, &["special".to_string()], &[], &work);
-    assert!(
-        dnf.status.success(),
-        "{}",
-        String::from_utf8_lossy(&dnf.stderr)
-    );
-    let reference_root = work.join("root");
-
     let tar = tmp.path().join("rootfs.tar");
-    let repo_arg = format!("sp={}", repo.display());
-    support::rootsmith(&[
-        "build",
-        "special",
-        "--repo",
-        &repo_arg,
-        "--arch",
-        "x86_64",
-        "--format",
-        "rootfs",
-        "-o",
-        tar.to_str().unwrap(),
-    ])
-    .assert_ok();
+    let reference_root = dnf_root(&repo, &["special"], &tmp.path().join("dnf"));
+    support::build_rootfs_from(&repo, &["special"], &tar);
     let owned = support::rpm_owned_paths(&reference_root);
     assert!(owned.contains("/run/special") && owned.contains("/var/log/special.log"));
-    let reference = support::scan_root(&reference_root, &owned);
-    let archive = support::read_archive(&tar);
-    let created_by_rpm = |p: &str| reference_root.join(&p[1..]).is_dir();
-    let errs = compare(&archive, &reference, &owned, |p| {
-        extra_allowed(p) || created_by_rpm(p)
-    });
+    let (_, errs) = compare_with_dnf(&reference_root, &tar);
     assert!(
         errs.is_empty(),
         "differs from dnf's root:\n  {}",

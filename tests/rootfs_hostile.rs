@@ -74,21 +74,7 @@ fn a_symlink_to_the_root_keeps_later_files_inside_the_image() {
     with_file("writer", "/etc/x/passwd", Some("linker"), &repo);
     support::sh(Command::new("createrepo_c").arg("-q").arg(&repo));
     let tar = tmp.path().join("image.tar");
-    let repo_arg = format!("h={}", repo.display());
-    support::rootsmith(&[
-        "build",
-        "linker",
-        "writer",
-        "--repo",
-        &repo_arg,
-        "--arch",
-        "x86_64",
-        "--format",
-        "rootfs",
-        "-o",
-        tar.to_str().unwrap(),
-    ])
-    .assert_ok();
+    support::build_rootfs_from(&repo, &["linker", "writer"], &tar);
 
     let jail = tmp.path().join("jail");
     let inside = jail.join("root");

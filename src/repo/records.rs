@@ -122,8 +122,10 @@ impl RepoPackages {
     /// [`RepoPackages::filtered`], moving what is kept instead of copying it.
     pub(crate) fn into_filtered(mut self, keep: impl Fn(&Package) -> bool) -> RepoPackages {
         let kept: Vec<bool> = self.packages.iter().map(keep).collect();
-        let mut packages: Vec<Option<Package>> =
-            std::mem::take(&mut self.packages).into_iter().map(Some).collect();
+        let mut packages: Vec<Option<Package>> = std::mem::take(&mut self.packages)
+            .into_iter()
+            .map(Some)
+            .collect();
         let mut deps: Vec<Option<Dep>> = std::mem::take(&mut self.deps)
             .into_values()
             .into_iter()

@@ -617,6 +617,18 @@ pub fn build_ts(
     run
 }
 
+/// `rootsmith build SPECS --repo r=REPO --arch x86_64 --format rootfs -o TAR`.
+pub fn build_rootfs_from(repo: &Path, specs: &[&str], tar: &Path) {
+    let repo_arg = format!("r={}", repo.display());
+    let mut args = vec!["build"];
+    args.extend_from_slice(specs);
+    args.extend_from_slice(&[
+        "--repo", &repo_arg, "--arch", "x86_64", "--format", "rootfs",
+    ]);
+    args.extend_from_slice(&["-o", tar.to_str().unwrap()]);
+    rootsmith(&args).assert_ok();
+}
+
 pub fn rootsmith<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
     rootsmith_env(args, &[], None)
 }
