@@ -20,7 +20,9 @@ use crate::image::{write_archive, Archive, Format, ImageConfig, ImageError};
 use crate::plan::{plan, PlanError, Task};
 use crate::publish::{publish_image, staging_dir, PublishError};
 use crate::repo::{load_pool, PkgId, Pool, RepoError, RepoSource, Setopt, Store, StoreStats};
-use crate::rootfs::{apply_owners, install_package, rpm_dbpath, RootfsError, Spool, Tree};
+use crate::rootfs::{
+    apply_owners, file_states, install_package, rpm_dbpath, RootfsError, Spool, Tree,
+};
 use crate::rpm::ArchPolicy;
 use crate::rpmdb::{write_rpmdb, InstalledPackage, RpmdbError};
 use crate::solve::{solve, GroupRequest, Request, SolveError, Transaction};
@@ -258,6 +260,7 @@ pub fn build_image(
 
     let spool = Spool::new_in(scratch).map_err(|e| RootfsError::Spool(e.to_string()))?;
     let mut tree = Tree::new(spool);
+    tree.prefer_color(crate::rpmdb::prefer_color(&request.arch));
     let mut headers = Vec::with_capacity(paths.len());
     for path in &paths {
         headers.push(install_package(&mut tree, path)?);
@@ -331,11 +334,13 @@ fn write_database(
     })?;
     // The scratch folder is private to this image, so a fixed name cannot collide.
     let db_file = scratch.join("rpmdb.sqlite");
+    let states: Vec<Option<Vec<u8>>> = headers.iter().map(|h| file_states(tree, h)).collect();
     let installed: Vec<InstalledPackage> = headers
         .iter()
-        .map(|metadata| InstalledPackage {
+        .zip(&states)
+        .map(|(metadata, states)| InstalledPackage {
             metadata,
-            file_states: None,
+            file_states: states.as_deref(),
         })
         .collect();
     write_rpmdb(&db_file, &installed, arch, install_time)?;

@@ -154,6 +154,7 @@ mod tests {
             mtime: 1,
             package: Some("p-1-1.noarch".into()),
             xattrs: Default::default(),
+            color: 0,
         }
     }
 

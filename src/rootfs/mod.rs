@@ -89,7 +89,7 @@ fn install_payload(
         .get_nevra()
         .map(|n| n.to_string())
         .map_err(|e| fail(e.to_string()))?;
-    let links = HardlinkSets::of(&reader.metadata).map_err(|e| fail(e.to_string()))?;
+    let files = HeaderFiles::of(&reader.metadata).map_err(|e| fail(e.to_string()))?;
     let mut link_members: HashMap<(u32, u32), Vec<(String, Node)>> = HashMap::new();
     let mut link_data: HashMap<(u32, u32), BlobRef> = HashMap::new();
 
@@ -127,7 +127,7 @@ fn install_payload(
                 };
                 file.finish().map_err(|e| fail(format!("{path}: {e}")))?;
                 let digest = entry.digest().map(|d| d.to_string());
-                if let Some(set) = links.set_of(&path) {
+                if let Some(set) = files.set_of(&path) {
                     if has_data {
                         link_data.insert(set, blob);
                     }
@@ -139,6 +139,7 @@ fn install_payload(
                             link_group: None,
                         },
                         &nevra,
+                        files.color_of(&path),
                     )
                     .map_err(|e| fail(format!("{path}: {e}")))?;
                     link_members.entry(set).or_default().push((path, node));
@@ -161,7 +162,8 @@ fn install_payload(
             FileType::Fifo => NodeKind::Fifo,
             other => return Err(fail(format!("{path}: unsupported file type {other:?}"))),
         };
-        let node = make_node(&entry, kind, &nevra).map_err(|e| fail(format!("{path}: {e}")))?;
+        let node = make_node(&entry, kind, &nevra, files.color_of(&path))
+            .map_err(|e| fail(format!("{path}: {e}")))?;
         tree.insert(&path, node)?;
     }
     insert_hardlink_sets(tree, link_members, &link_data)
@@ -187,6 +189,7 @@ fn make_node(
     entry: &rpm::FileEntry<'_>,
     kind: NodeKind,
     nevra: &str,
+    color: u32,
 ) -> Result<Node, crate::rpm::CapsError> {
     let mut xattrs = std::collections::BTreeMap::new();
     if let Some(text) = entry.caps().filter(|t| !t.is_empty()) {
@@ -203,6 +206,7 @@ fn make_node(
         mtime: entry.modified_at().0.into(),
         package: Some(nevra.to_string()),
         xattrs,
+        color,
     })
 }
 
@@ -234,25 +238,67 @@ fn insert_hardlink_sets(
     Ok(())
 }
 
-/// Which regular files of a package share an inode, from FILEDEVICES/FILEINODES.
-struct HardlinkSets {
-    by_path: HashMap<String, (u32, u32)>,
+/// The FILESTATES rpm records for a package once the image is complete:
+/// a file that lost its path to one of the preferred color (multilib) is
+/// WRONGCOLOR, every other NORMAL. `None` when every file is NORMAL.
+pub fn file_states(tree: &Tree, meta: &rpm::PackageMetadata) -> Option<Vec<u8>> {
+    use crate::rpmdb::file_state::{NORMAL, WRONGCOLOR};
+    let files = HeaderFiles::of(meta).ok()?;
+    if files.colors.is_empty() {
+        return None;
+    }
+    let nevra = meta.get_nevra().ok()?.to_string();
+    let states: Vec<u8> = meta
+        .get_file_entries()
+        .ok()?
+        .iter()
+        .map(|e| {
+            let path = e.path().to_string_lossy().into_owned();
+            let color = files.color_of(&path);
+            let lost = tree.get(&path).is_some_and(|node| {
+                color != 0
+                    && node.color & color == 0
+                    && node.package.as_deref() != Some(nevra.as_str())
+            });
+            if lost {
+                WRONGCOLOR
+            } else {
+                NORMAL
+            }
+        })
+        .collect();
+    states.contains(&WRONGCOLOR).then_some(states)
 }
 
-impl HardlinkSets {
-    fn of(meta: &rpm::PackageMetadata) -> Result<HardlinkSets, rpm::Error> {
+/// What the header says of a package's files beyond each entry: which
+/// regular files share an inode (FILEDEVICES/FILEINODES), and each file's
+/// color (FILECOLORS).
+struct HeaderFiles {
+    link_sets: HashMap<String, (u32, u32)>,
+    colors: HashMap<String, u32>,
+}
+
+impl HeaderFiles {
+    fn of(meta: &rpm::PackageMetadata) -> Result<HeaderFiles, rpm::Error> {
         let entries = meta.get_file_entries()?;
-        let inodes = meta
-            .header
-            .get_entry_data_as_u32_array(IndexTag::RPMTAG_FILEINODES)
-            .unwrap_or_default();
-        let devices = meta
-            .header
-            .get_entry_data_as_u32_array(IndexTag::RPMTAG_FILEDEVICES)
-            .unwrap_or_default();
+        let array = |tag| {
+            meta.header
+                .get_entry_data_as_u32_array(tag)
+                .unwrap_or_default()
+        };
+        let (inodes, devices) = (
+            array(IndexTag::RPMTAG_FILEINODES),
+            array(IndexTag::RPMTAG_FILEDEVICES),
+        );
+        let colors = array(IndexTag::RPMTAG_FILECOLORS);
         let mut count: HashMap<(u32, u32), usize> = HashMap::new();
         let mut keys = Vec::with_capacity(entries.len());
+        let mut by_color = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
+            let path = e.path().to_string_lossy().into_owned();
+            if let Some(&color) = colors.get(i).filter(|&&c| c != 0) {
+                by_color.insert(path.clone(), color);
+            }
             let regular =
                 e.file_type() == FileType::Regular && !e.flags().contains(FileFlags::GHOST);
             let key = match (regular, devices.get(i), inodes.get(i)) {
@@ -262,17 +308,24 @@ impl HardlinkSets {
             if let Some(k) = key {
                 *count.entry(k).or_default() += 1;
             }
-            keys.push((e.path().to_string_lossy().into_owned(), key));
+            keys.push((path, key));
         }
-        let by_path = keys
+        let link_sets = keys
             .into_iter()
             .filter_map(|(p, k)| k.filter(|k| count[k] > 1).map(|k| (p, k)))
             .collect();
-        Ok(HardlinkSets { by_path })
+        Ok(HeaderFiles {
+            link_sets,
+            colors: by_color,
+        })
     }
 
     fn set_of(&self, path: &str) -> Option<(u32, u32)> {
-        self.by_path.get(path).copied()
+        self.link_sets.get(path).copied()
+    }
+
+    fn color_of(&self, path: &str) -> u32 {
+        self.colors.get(path).copied().unwrap_or(0)
     }
 }
 

@@ -117,6 +117,7 @@ mod tests {
             mtime: 0,
             package: Some("p-1-1.x86_64".into()),
             xattrs: Default::default(),
+            color: 0,
         };
         tree.insert("/known", file("ts", "ts")).unwrap();
         tree.insert("/no-user", file("ghost", "ts")).unwrap();

@@ -49,6 +49,9 @@ pub struct Node {
     /// Extended attributes by name (`security.capability`), as the image
     /// carries them.
     pub xattrs: BTreeMap<String, Vec<u8>>,
+    /// rpm's file color: 1 for a 32-bit ELF file, 2 for a 64-bit one, 0
+    /// for anything else.
+    pub color: u32,
 }
 
 impl Node {
@@ -61,6 +64,9 @@ pub struct Tree {
     nodes: BTreeMap<String, Node>,
     spool: Spool,
     next_link_group: u32,
+    /// rpm's `%_prefer_color` for the image's arch (2 on 64-bit multilib
+    /// arches, 0 where file colors do not settle conflicts).
+    prefer_color: u32,
 }
 
 impl Tree {
@@ -69,6 +75,7 @@ impl Tree {
             nodes: BTreeMap::new(),
             spool,
             next_link_group: 0,
+            prefer_color: 0,
         };
         tree.nodes.insert("/".into(), tree.implicit_dir());
         tree
@@ -85,7 +92,15 @@ impl Tree {
             mtime: 0,
             package: None,
             xattrs: BTreeMap::new(),
+            color: 0,
         }
+    }
+
+    /// Let file colors settle conflicts as rpm does on a multilib arch: of
+    /// two files of different colors at one path, the one of `prefer`
+    /// color wins (rpm's `%_prefer_color`; 0 turns this off).
+    pub fn prefer_color(&mut self, prefer: u32) {
+        self.prefer_color = prefer;
     }
 
     /// Clamp every mtime to `epoch`; what rootsmith created itself gets `epoch`.
@@ -177,6 +192,11 @@ impl Tree {
             // …but one packaged again takes the newest package's metadata.
             Some(old) if old.is_dir() && node.is_dir() => {}
             Some(old) if same_content(old, &node) => {}
+            Some(old) if self.colors_settle(old, &node) => {
+                if node.color & self.prefer_color == 0 {
+                    return Ok(full);
+                }
+            }
             Some(old) => {
                 return Err(RootfsError::Conflict {
                     path: full.clone(),
@@ -278,6 +298,14 @@ impl Tree {
     }
 }
 
+impl Tree {
+    /// Whether two files at one path are a 32-bit and a 64-bit build that
+    /// rpm lets share it (multilib), the preferred color winning.
+    fn colors_settle(&self, old: &Node, new: &Node) -> bool {
+        self.prefer_color != 0 && old.color != 0 && new.color != 0 && old.color & new.color == 0
+    }
+}
+
 /// Where a path walk stopped short.
 enum WalkStop {
     Missing(String),
@@ -352,6 +380,7 @@ mod tests {
             mtime: 1,
             package: Some(pkg.into()),
             xattrs: BTreeMap::new(),
+            color: 0,
         }
     }
 

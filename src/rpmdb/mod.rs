@@ -101,6 +101,15 @@ pub fn transaction_color(arch: &str) -> u32 {
     }
 }
 
+/// `%_prefer_color` of rpm's platform for `arch`: on a multilib arch the
+/// 64-bit (color 2) file wins a conflict with a 32-bit one.
+pub fn prefer_color(arch: &str) -> u32 {
+    match transaction_color(arch) {
+        3 => 2,
+        _ => 0,
+    }
+}
+
 /// Byte order of the CPU family `arch` names.
 pub fn key_byte_order(arch: &str) -> KeyByteOrder {
     match arch {
