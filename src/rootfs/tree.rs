@@ -192,11 +192,11 @@ impl Tree {
             // …but one packaged again takes the newest package's metadata.
             Some(old) if old.is_dir() && node.is_dir() => {}
             Some(old) if same_content(old, &node) => {}
-            Some(old) if self.colors_settle(old, &node) => {
-                if node.color & self.prefer_color == 0 {
-                    return Ok(full);
-                }
+            // Multilib: the file of the preferred color keeps or takes the path.
+            Some(old) if self.colors_settle(old, &node) && node.color & self.prefer_color == 0 => {
+                return Ok(full)
             }
+            Some(old) if self.colors_settle(old, &node) => {}
             Some(old) => {
                 return Err(RootfsError::Conflict {
                     path: full.clone(),
