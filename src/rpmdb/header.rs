@@ -32,8 +32,8 @@ pub(crate) const HEADER_MAGIC: [u8; 8] = [0x8e, 0xad, 0xe8, 0x01, 0, 0, 0, 0];
 pub(crate) const LEAD_SIZE: usize = 96;
 
 /// Region tags.
-pub(crate) const TAG_HEADERSIGNATURES: u32 = 62;
-pub(crate) const TAG_HEADERIMMUTABLE: u32 = 63;
+pub(crate) const TAG_HEADERSIGNATURES: u32 = rpm::IndexTag::RPMTAG_HEADERSIGNATURES as u32;
+pub(crate) const TAG_HEADERIMMUTABLE: u32 = rpm::IndexTag::RPMTAG_HEADERIMMUTABLE as u32;
 /// Size of a region trailer (one index entry).
 const REGION_TAG_COUNT: u32 = 16;
 /// rpm's `hdrchkData` bound for data counts (16 MiB).
@@ -332,23 +332,113 @@ pub(crate) fn export_with(main: &RawHeader<'_>, added: &mut [AddedEntry]) -> Vec
 /// (`xlateTags` in lib/package.c, in that order): signature tag, header
 /// tag, expected header type, required count (0 = any), and whether the
 /// header tag may already be present in the main header (`quirk`).
-pub(crate) const SIG_XLATE: &[(u32, u32, u32, u32, bool)] = &[
-    (1000, 257, TYPE_INT32, 1, false),       // SIZE -> SIGSIZE
-    (1002, 259, TYPE_BIN, 0, false),         // PGP -> SIGPGP
-    (1004, 261, TYPE_BIN, 16, false),        // MD5 -> SIGMD5
-    (1005, 262, TYPE_BIN, 0, false),         // GPG -> SIGGPG
-    (1007, 1046, TYPE_INT32, 1, true),       // PAYLOADSIZE -> ARCHIVESIZE
-    (274, 5090, TYPE_STRING_ARRAY, 0, true), // FILESIGNATURES
-    (275, 5091, TYPE_INT32, 1, true),        // FILESIGNATURELENGTH
-    (276, 276, TYPE_STRING_ARRAY, 0, false), // VERITYSIGNATURES
-    (277, 277, TYPE_INT32, 1, false),        // VERITYSIGNATUREALGO
-    (269, 269, TYPE_STRING, 1, false),       // SHA1 -> SHA1HEADER
-    (273, 273, TYPE_STRING, 1, false),       // SHA256 -> SHA256HEADER
-    (267, 267, TYPE_BIN, 0, false),          // DSA -> DSAHEADER
-    (268, 268, TYPE_BIN, 0, false),          // RSA -> RSAHEADER
-    (270, 270, TYPE_INT64, 1, false),        // LONGSIZE -> LONGSIGSIZE
-    (271, 271, TYPE_INT64, 1, false),        // LONGARCHIVESIZE
-];
+pub(crate) const SIG_XLATE: &[(u32, u32, u32, u32, bool)] = {
+    use rpm::IndexSignatureTag as S;
+    use rpm::IndexTag as H;
+    &[
+        // rpm's RPMTAG_SIGSIZE is 257 (RPMTAG_SIG_BASE + 1); rpm-rs 0.30
+        // gives that name 256, a tag rpm does not know.
+        (S::RPMSIGTAG_SIZE as u32, 257, TYPE_INT32, 1, false),
+        (
+            S::RPMSIGTAG_PGP as u32,
+            H::RPMTAG_SIGPGP as u32,
+            TYPE_BIN,
+            0,
+            false,
+        ),
+        (
+            S::RPMSIGTAG_MD5 as u32,
+            H::RPMTAG_SIGMD5 as u32,
+            TYPE_BIN,
+            16,
+            false,
+        ),
+        (
+            S::RPMSIGTAG_GPG as u32,
+            H::RPMTAG_SIGGPG as u32,
+            TYPE_BIN,
+            0,
+            false,
+        ),
+        (
+            S::RPMSIGTAG_PAYLOADSIZE as u32,
+            H::RPMTAG_ARCHIVESIZE as u32,
+            TYPE_INT32,
+            1,
+            true,
+        ),
+        (
+            S::RPMSIGTAG_FILESIGNATURES as u32,
+            H::RPMTAG_FILESIGNATURES as u32,
+            TYPE_STRING_ARRAY,
+            0,
+            true,
+        ),
+        (
+            S::RPMSIGTAG_FILESIGNATURE_LENGTH as u32,
+            H::RPMTAG_FILESIGNATURELENGTH as u32,
+            TYPE_INT32,
+            1,
+            true,
+        ),
+        (
+            S::RPMSIGTAG_VERITYSIGNATURES as u32,
+            H::RPMTAG_VERITYSIGNATURES as u32,
+            TYPE_STRING_ARRAY,
+            0,
+            false,
+        ),
+        (
+            S::RPMSIGTAG_VERITYSIGNATUREALGO as u32,
+            H::RPMTAG_VERITYSIGNATUREALGO as u32,
+            TYPE_INT32,
+            1,
+            false,
+        ),
+        (
+            S::RPMSIGTAG_SHA1 as u32,
+            H::RPMTAG_SHA1HEADER as u32,
+            TYPE_STRING,
+            1,
+            false,
+        ),
+        (
+            S::RPMSIGTAG_SHA256 as u32,
+            H::RPMTAG_SHA256HEADER as u32,
+            TYPE_STRING,
+            1,
+            false,
+        ),
+        (
+            S::RPMSIGTAG_DSA as u32,
+            H::RPMTAG_DSAHEADER as u32,
+            TYPE_BIN,
+            0,
+            false,
+        ),
+        (
+            S::RPMSIGTAG_RSA as u32,
+            H::RPMTAG_RSAHEADER as u32,
+            TYPE_BIN,
+            0,
+            false,
+        ),
+        (
+            S::RPMSIGTAG_LONGSIZE as u32,
+            H::RPMTAG_LONGSIGSIZE as u32,
+            TYPE_INT64,
+            1,
+            false,
+        ),
+        (
+            S::RPMSIGTAG_LONGARCHIVESIZE as u32,
+            H::RPMTAG_LONGARCHIVESIZE as u32,
+            TYPE_INT64,
+            1,
+            false,
+        ),
+    ]
+};
 
 /// rpm's `headerMergeLegacySigs`: the signature-header values that go into
 /// the installed header.

@@ -7,27 +7,28 @@ use super::header::{
 };
 use crate::rpm::DepExpr;
 
-pub(crate) const TAG_NAME: u32 = 1000;
-pub(crate) const TAG_GROUP: u32 = 1016;
-pub(crate) const TAG_PROVIDENAME: u32 = 1047;
-pub(crate) const TAG_REQUIREFLAGS: u32 = 1048;
-pub(crate) const TAG_REQUIRENAME: u32 = 1049;
-pub(crate) const TAG_CONFLICTNAME: u32 = 1054;
-pub(crate) const TAG_TRIGGERNAME: u32 = 1066;
-pub(crate) const TAG_OBSOLETENAME: u32 = 1090;
-pub(crate) const TAG_BASENAMES: u32 = 1117;
-pub(crate) const TAG_DIRNAMES: u32 = 1118;
-pub(crate) const TAG_INSTALLTID: u32 = 1128;
-pub(crate) const TAG_SIGMD5: u32 = 261;
-pub(crate) const TAG_SHA1HEADER: u32 = 269;
-pub(crate) const TAG_FILETRIGGERNAME: u32 = 5069;
-pub(crate) const TAG_FILETRIGGERINDEX: u32 = 5070;
-pub(crate) const TAG_TRANSFILETRIGGERNAME: u32 = 5079;
-pub(crate) const TAG_TRANSFILETRIGGERINDEX: u32 = 5080;
-pub(crate) const TAG_RECOMMENDNAME: u32 = 5046;
-pub(crate) const TAG_SUGGESTNAME: u32 = 5049;
-pub(crate) const TAG_SUPPLEMENTNAME: u32 = 5052;
-pub(crate) const TAG_ENHANCENAME: u32 = 5055;
+pub(crate) const TAG_NAME: u32 = rpm::IndexTag::RPMTAG_NAME as u32;
+pub(crate) const TAG_GROUP: u32 = rpm::IndexTag::RPMTAG_GROUP as u32;
+pub(crate) const TAG_PROVIDENAME: u32 = rpm::IndexTag::RPMTAG_PROVIDENAME as u32;
+pub(crate) const TAG_REQUIREFLAGS: u32 = rpm::IndexTag::RPMTAG_REQUIREFLAGS as u32;
+pub(crate) const TAG_REQUIRENAME: u32 = rpm::IndexTag::RPMTAG_REQUIRENAME as u32;
+pub(crate) const TAG_CONFLICTNAME: u32 = rpm::IndexTag::RPMTAG_CONFLICTNAME as u32;
+pub(crate) const TAG_TRIGGERNAME: u32 = rpm::IndexTag::RPMTAG_TRIGGERNAME as u32;
+pub(crate) const TAG_OBSOLETENAME: u32 = rpm::IndexTag::RPMTAG_OBSOLETENAME as u32;
+pub(crate) const TAG_BASENAMES: u32 = rpm::IndexTag::RPMTAG_BASENAMES as u32;
+pub(crate) const TAG_DIRNAMES: u32 = rpm::IndexTag::RPMTAG_DIRNAMES as u32;
+pub(crate) const TAG_INSTALLTID: u32 = rpm::IndexTag::RPMTAG_INSTALLTID as u32;
+pub(crate) const TAG_SIGMD5: u32 = rpm::IndexTag::RPMTAG_SIGMD5 as u32;
+pub(crate) const TAG_SHA1HEADER: u32 = rpm::IndexTag::RPMTAG_SHA1HEADER as u32;
+pub(crate) const TAG_FILETRIGGERNAME: u32 = rpm::IndexTag::RPMTAG_FILETRIGGERNAME as u32;
+pub(crate) const TAG_FILETRIGGERINDEX: u32 = rpm::IndexTag::RPMTAG_FILETRIGGERINDEX as u32;
+pub(crate) const TAG_TRANSFILETRIGGERNAME: u32 = rpm::IndexTag::RPMTAG_TRANSFILETRIGGERNAME as u32;
+pub(crate) const TAG_TRANSFILETRIGGERINDEX: u32 =
+    rpm::IndexTag::RPMTAG_TRANSFILETRIGGERINDEX as u32;
+pub(crate) const TAG_RECOMMENDNAME: u32 = rpm::IndexTag::RPMTAG_RECOMMENDNAME as u32;
+pub(crate) const TAG_SUGGESTNAME: u32 = rpm::IndexTag::RPMTAG_SUGGESTNAME as u32;
+pub(crate) const TAG_SUPPLEMENTNAME: u32 = rpm::IndexTag::RPMTAG_SUPPLEMENTNAME as u32;
+pub(crate) const TAG_ENHANCENAME: u32 = rpm::IndexTag::RPMTAG_ENHANCENAME as u32;
 
 /// One secondary index table.
 #[derive(Debug, Clone, Copy)]

@@ -264,14 +264,14 @@ impl TagSource for InstalledHeader<'_> {
     }
 }
 
-const TAG_INSTALLTIME: u32 = 1008;
-const TAG_FILESTATES: u32 = 1029;
-const TAG_SOURCERPM: u32 = 1044;
-const TAG_PREFIXES: u32 = 1098;
-const TAG_INSTPREFIXES: u32 = 1099;
-const TAG_SOURCEPACKAGE: u32 = 1106;
-const TAG_OLDFILENAMES: u32 = 1027;
-const TAG_INSTALLCOLOR: u32 = 1127;
+const TAG_INSTALLTIME: u32 = rpm::IndexTag::RPMTAG_INSTALLTIME as u32;
+const TAG_FILESTATES: u32 = rpm::IndexTag::RPMTAG_FILESTATES as u32;
+const TAG_SOURCERPM: u32 = rpm::IndexTag::RPMTAG_SOURCERPM as u32;
+const TAG_PREFIXES: u32 = rpm::IndexTag::RPMTAG_PREFIXES as u32;
+const TAG_INSTPREFIXES: u32 = rpm::IndexTag::RPMTAG_INSTPREFIXES as u32;
+const TAG_SOURCEPACKAGE: u32 = rpm::IndexTag::RPMTAG_SOURCEPACKAGE as u32;
+const TAG_OLDFILENAMES: u32 = rpm::IndexTag::RPMTAG_OLDFILENAMES as u32;
+const TAG_INSTALLCOLOR: u32 = rpm::IndexTag::RPMTAG_INSTALLCOLOR as u32;
 
 /// The header blob `rpm -i` stores for `pkg` in `Packages.blob`.
 ///
