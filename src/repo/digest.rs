@@ -9,11 +9,14 @@ use std::sync::{Arc, Mutex};
 
 use sha2::Digest as _;
 
-/// A digest algorithm of yum metadata.
+/// A digest algorithm of yum metadata, or rpm's legacy MD5 (weakest first).
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
 pub enum DigestKind {
+    /// rpm's digest over header and payload in packages older than rpm
+    /// 4.14; never taken from metadata ([`DigestKind::parse`] refuses it).
+    Md5,
     Sha1,
     Sha224,
     Sha256,
@@ -37,6 +40,7 @@ impl DigestKind {
 
     pub fn name(self) -> &'static str {
         match self {
+            DigestKind::Md5 => "md5",
             DigestKind::Sha1 => "sha1",
             DigestKind::Sha224 => "sha224",
             DigestKind::Sha256 => "sha256",
@@ -54,6 +58,7 @@ impl DigestKind {
 
     pub fn hasher(self) -> Hasher {
         match self {
+            DigestKind::Md5 => Hasher::Md5(md5::Md5::new()),
             DigestKind::Sha1 => Hasher::Sha1(sha1::Sha1::new()),
             DigestKind::Sha224 => Hasher::Sha224(sha2::Sha224::new()),
             DigestKind::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
@@ -107,6 +112,7 @@ impl fmt::Display for Checksum {
 /// A running digest of one of the kinds.
 #[derive(Clone)]
 pub enum Hasher {
+    Md5(md5::Md5),
     Sha1(sha1::Sha1),
     Sha224(sha2::Sha224),
     Sha256(sha2::Sha256),
@@ -117,6 +123,7 @@ pub enum Hasher {
 impl Hasher {
     pub fn update(&mut self, bytes: &[u8]) {
         match self {
+            Hasher::Md5(h) => h.update(bytes),
             Hasher::Sha1(h) => h.update(bytes),
             Hasher::Sha224(h) => h.update(bytes),
             Hasher::Sha256(h) => h.update(bytes),
@@ -127,6 +134,7 @@ impl Hasher {
 
     pub fn finish(self) -> Checksum {
         let (kind, digest) = match self {
+            Hasher::Md5(h) => (DigestKind::Md5, h.finalize().to_vec()),
             Hasher::Sha1(h) => (DigestKind::Sha1, h.finalize().to_vec()),
             Hasher::Sha224(h) => (DigestKind::Sha224, h.finalize().to_vec()),
             Hasher::Sha256(h) => (DigestKind::Sha256, h.finalize().to_vec()),

@@ -32,7 +32,7 @@ use crate::rpm::ArchPolicy;
 pub use activity::{Activity, ActivitySnapshot};
 pub use compressed::{decompress, open_decompressed, verify_file, MAX_METADATA_BYTES};
 pub use comps::read_comps;
-pub use digest::{hex, sha256_hex, Checksum, DigestKind, Hasher};
+pub use digest::{hex, sha256_hex, Checksum, DigestKind, HashingReader, PendingDigest};
 pub use filelists::scan_filelists;
 pub use index::{DepId, DepIndex};
 pub use location::{parse_metalink, parse_mirrorlist, Location, Metalink, Mirror};

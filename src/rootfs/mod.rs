@@ -70,10 +70,10 @@ fn read_verified(
     };
     let (mut reader, check) = verify::open_verified(rpm_path).map_err(fail)?;
     match read(&mut reader, &fail) {
-        Ok(()) => check.finish(rpm_path).map_err(fail)?,
+        Ok(()) => check.finish().map_err(fail)?,
         // A payload that cannot be read is most often a corrupt one: its
         // digest says so more plainly than the decompressor.
-        Err(e) => return Err(check.finish(rpm_path).err().map_or(e, fail)),
+        Err(e) => return Err(check.finish().err().map_or(e, fail)),
     }
     Ok(reader.metadata)
 }

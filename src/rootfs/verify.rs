@@ -6,75 +6,21 @@
 //! instead, as rpm checks it.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
-use md5::Digest as _;
 use rpm::{DigestStatus, IndexSignatureTag, IndexTag, PackageMetadata, PackageReader};
 
-use crate::repo::{hex, DigestKind, Hasher};
+use crate::repo::{hex, Checksum, DigestKind, HashingReader, PendingDigest};
 
 /// What the payload must hash to, and the hash of what was read so far.
 pub(crate) struct PayloadCheck {
-    state: Arc<Mutex<Tail>>,
+    digest: PendingDigest,
+    /// The package file, sharing its offset with the reader that hashes:
+    /// what the install leaves unread is hashed through it.
+    rest: File,
     name: &'static str,
-    expected: String,
-}
-
-/// The bytes read from `from` on, hashed as they pass.
-struct Tail {
-    hasher: TailHasher,
-    from: u64,
-    at: u64,
-}
-
-impl Tail {
-    /// The next `bytes` of the file.
-    fn feed(&mut self, bytes: &[u8]) {
-        let start = self.at;
-        self.at += bytes.len() as u64;
-        let skip = self.from.saturating_sub(start).min(bytes.len() as u64) as usize;
-        self.hasher.update(&bytes[skip..]);
-    }
-}
-
-enum TailHasher {
-    Sha(Hasher),
-    Md5(md5::Md5),
-}
-
-impl TailHasher {
-    fn update(&mut self, bytes: &[u8]) {
-        match self {
-            TailHasher::Sha(h) => h.update(bytes),
-            TailHasher::Md5(h) => h.update(bytes),
-        }
-    }
-
-    fn finish(self) -> String {
-        match self {
-            TailHasher::Sha(h) => h.finish().hex,
-            TailHasher::Md5(h) => hex(&h.finalize()),
-        }
-    }
-}
-
-/// A file read from the start, hashing what lies at or after `from`.
-struct Hashing {
-    file: File,
-    state: Arc<Mutex<Tail>>,
-}
-
-impl Read for Hashing {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.file.read(buf)?;
-        self.state
-            .lock()
-            .expect("payload hash lock")
-            .feed(&buf[..n]);
-        Ok(n)
-    }
+    expected: Checksum,
 }
 
 /// Open `path` for install: its header digests verified, and a reader whose
@@ -91,27 +37,24 @@ pub(crate) fn open_verified(path: &Path) -> Result<(PackageReader, PayloadCheck)
         .ok_or("the header is longer than what precedes the payload")?;
     check_size(&metadata, size - header_start)?;
     check_header(&metadata)?;
-    let (hasher, from, name, expected) = payload_digest(&metadata, header_start, payload_start)?;
-    let state = Arc::new(Mutex::new(Tail {
-        hasher,
-        from,
-        at: 0,
-    }));
+    let (from, name, expected) = payload_digest(&metadata, header_start, payload_start)?;
+    // The reader sees the whole file; only what lies from `from` on is hashed.
     let mut file = input.into_inner();
-    file.seek(SeekFrom::Start(0)).map_err(|e| e.to_string())?;
-    let hashing = Hashing {
-        file,
-        state: state.clone(),
+    let mut unhashed = vec![0u8; from as usize];
+    file.seek(SeekFrom::Start(0))
+        .and_then(|_| file.read_exact(&mut unhashed))
+        .map_err(|e| e.to_string())?;
+    let rest = file.try_clone().map_err(|e| e.to_string())?;
+    let (hashing, digest) = HashingReader::new(file, expected.kind);
+    let reader = PackageReader::parse(BufReader::new(Cursor::new(unhashed).chain(hashing)))
+        .map_err(|e| e.to_string())?;
+    let check = PayloadCheck {
+        digest,
+        rest,
+        name,
+        expected,
     };
-    let reader = PackageReader::parse(BufReader::new(hashing)).map_err(|e| e.to_string())?;
-    Ok((
-        reader,
-        PayloadCheck {
-            state,
-            name,
-            expected,
-        },
-    ))
+    Ok((reader, check))
 }
 
 /// The lead and headers, or why they are not a package's: not an RPM at
@@ -177,58 +120,50 @@ fn check_header(metadata: &PackageMetadata) -> Result<(), String> {
 }
 
 /// The payload's digest: PAYLOADDIGEST over the payload, else the legacy
-/// MD5 over header and payload. A package with neither cannot be checked
-/// and is refused.
+/// MD5 over header and payload; where its bytes start, and its name. A
+/// package with neither cannot be checked and is refused.
 fn payload_digest(
     metadata: &PackageMetadata,
     header_start: u64,
     payload_start: u64,
-) -> Result<(TailHasher, u64, &'static str, String), String> {
+) -> Result<(u64, &'static str, Checksum), String> {
     let digest = metadata
         .header
         .get_entry_data_as_string_array(IndexTag::RPMTAG_PAYLOADSHA256)
         .ok()
         .and_then(|v| v.first().map(|s| s.to_ascii_lowercase()));
-    if let Some(expected) = digest {
-        let hasher = TailHasher::Sha(DigestKind::Sha256.hasher());
-        return Ok((hasher, payload_start, "payload SHA256", expected));
+    if let Some(hex) = digest {
+        let expected = Checksum {
+            kind: DigestKind::Sha256,
+            hex,
+        };
+        return Ok((payload_start, "payload SHA256", expected));
     }
     let md5 = metadata
         .signature
         .get_entry_data_as_binary(IndexSignatureTag::RPMSIGTAG_MD5)
         .map_err(|_| "no payload digest and no MD5: the payload cannot be verified".to_string())?;
-    Ok((
-        TailHasher::Md5(md5::Md5::new()),
-        header_start,
-        "MD5",
-        hex(md5),
-    ))
+    let expected = Checksum {
+        kind: DigestKind::Md5,
+        hex: hex(md5),
+    };
+    Ok((header_start, "MD5", expected))
 }
 
 impl PayloadCheck {
     /// Hash what the install did not read (the end of the compressed
-    /// stream) and compare; `path` is read again from where it stopped.
-    pub fn finish(&self, path: &Path) -> Result<(), String> {
-        let mut tail = self.state.lock().expect("payload hash lock");
-        let mut rest = File::open(path).map_err(|e| e.to_string())?;
-        rest.seek(SeekFrom::Start(tail.at))
+    /// stream) and compare.
+    pub fn finish(mut self) -> Result<(), String> {
+        let actual = self
+            .digest
+            .finish_with(&mut self.rest)
             .map_err(|e| e.to_string())?;
-        let mut buf = vec![0u8; 1 << 16];
-        loop {
-            let n = rest.read(&mut buf).map_err(|e| e.to_string())?;
-            if n == 0 {
-                break;
-            }
-            tail.feed(&buf[..n]);
-        }
-        let hasher = std::mem::replace(&mut tail.hasher, TailHasher::Md5(md5::Md5::new()));
-        let actual = hasher.finish();
         if actual == self.expected {
             return Ok(());
         }
         Err(format!(
-            "{} digest: BAD (the package says {}, its content hashes to {actual}): the package is corrupt",
-            self.name, self.expected
+            "{} digest: BAD (the package says {}, its content hashes to {}): the package is corrupt",
+            self.name, self.expected.hex, actual.hex
         ))
     }
 }
