@@ -26,8 +26,10 @@ use super::{DataRecord, RepoError, RepoSource};
 use crate::rpm::{ArchPolicy, Dep};
 
 const MAGIC: &[u8; 16] = b"rootsmith pool\n\0";
-/// Changes whenever the payload's shape does.
-const FORMAT: u32 = 1;
+/// Changes whenever the payload's shape does: a field or an enum variant
+/// of what is stored (`Package`, `Dep`, `Checksum`, `Comps`…) added,
+/// removed or reordered. A test holds the encoding to it.
+const FORMAT: u32 = 2;
 /// magic, format, key (sha256, hex), payload length, payload CRC-32.
 const HEADER: usize = 16 + 4 + 64 + 8 + 4;
 
@@ -347,6 +349,53 @@ mod tests {
                 format!("{} {:?} {}", p.nevra(), p.files, deps.join(", "))
             })
             .collect()
+    }
+
+    /// One of everything the payload stores, encoded: if this changes, a
+    /// file kept by an earlier build would be misread (an added variant
+    /// renumbers the ones after it), so FORMAT must change with it.
+    #[test]
+    fn the_encoding_is_the_one_format_names() {
+        let package = Package {
+            name: "p".into(),
+            arch: "x86_64".into(),
+            evr: Evr::parse("1:2.0-3"),
+            summary: "s".into(),
+            location: "Packages/p.rpm".into(),
+            checksum: crate::repo::Checksum::new("sha256", &"ab".repeat(32)).unwrap(),
+            size_package: 1,
+            size_installed: 2,
+            source_rpm: "p.src.rpm".into(),
+            files: vec!["/usr/bin/p".into()],
+            repo: None,
+        };
+        let deps = ["a >= 1:2-3", "b < 1", "c <= 1", "d = 1", "e > 1", "f"]
+            .map(|d| Dep::parse(d).unwrap());
+        let comps = Comps {
+            groups: vec![crate::repo::Group {
+                id: "g".into(),
+                name: "G".into(),
+                mandatory: vec!["p".into()],
+                default: vec!["q".into()],
+                optional: vec!["r".into()],
+                conditional: vec![("s".into(), "t".into())],
+            }],
+            environments: vec![crate::repo::Environment {
+                id: "e".into(),
+                name: "E".into(),
+                groups: vec!["g".into()],
+                optional: vec!["h".into()],
+            }],
+        };
+        let encoded = postcard::to_stdvec(&(vec![package], deps, comps)).unwrap();
+        assert_eq!(
+            (FORMAT, crate::repo::sha256_hex(&encoded).as_str()),
+            (
+                2,
+                "eff09002f7522e0ef4a28ad4c385cd74a1bcdb36ad99f6670a3f957b735b46fe"
+            ),
+            "the pool cache's encoding changed: bump FORMAT, then record the new digest here"
+        );
     }
 
     #[test]
