@@ -126,8 +126,13 @@ impl Cache {
     /// Write `bytes` to `dest` atomically (for readers; not fsynced: what
     /// the cache holds is checked against a checksum before use).
     pub fn write(&self, dest: &Path, bytes: &[u8]) -> Result<(), RepoError> {
+        self.write_parts(dest, &[bytes])
+    }
+
+    /// [`Cache::write`] of `parts` one after the other, without joining them.
+    pub fn write_parts(&self, dest: &Path, parts: &[&[u8]]) -> Result<(), RepoError> {
         let (temp, mut file) = self.temp_file()?;
-        let written = file.write_all(bytes);
+        let written = parts.iter().try_for_each(|part| file.write_all(part));
         if let Err(e) = written {
             let _ = fs::remove_file(&temp);
             return Err(RepoError::io(&temp, e));

@@ -415,9 +415,9 @@ pub fn load_pool(
     let infos = || resolved.iter().map(|r| r.info.clone()).collect();
     let cached = store.pool_cache_entry(sources, arch, &resolved);
     if let Some(pool) = cached.as_ref().and_then(|entry| store.cached_pool(entry)) {
-        sources.iter().for_each(|s| {
-            store.release(s);
-        });
+        for source in sources {
+            store.release(source);
+        }
         return Ok(Pool::new(arch.clone(), infos(), pool.repos, pool.comps));
     }
     let mut loaded: Vec<LoadedRepo> = sources

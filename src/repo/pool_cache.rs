@@ -222,21 +222,7 @@ impl PoolCacheEntry {
                 .collect(),
             comps: Cow::Borrowed(comps),
         };
-        let (temp, file) = cache.temp_file()?;
-        match self.write(file, &stored) {
-            Ok(()) => cache.commit(&temp, &self.path),
-            Err(e) => {
-                let _ = std::fs::remove_file(&temp);
-                Err(RepoError::io(&temp, e))
-            }
-        }
-    }
-
-    /// The header, then the payload. (Encoded into memory first: postcard
-    /// writes to an io::Write a byte at a time.)
-    fn write(&self, mut file: std::fs::File, stored: &Stored) -> std::io::Result<()> {
-        use std::io::Write;
-        let payload = postcard::to_stdvec(stored).map_err(std::io::Error::other)?;
+        let payload = postcard::to_stdvec(&stored).expect("plain data serializes");
         let mut crc = flate2::Crc::new();
         crc.update(&payload);
         let mut header = Vec::with_capacity(HEADER);
@@ -245,8 +231,8 @@ impl PoolCacheEntry {
         header.extend_from_slice(self.key.as_bytes());
         header.extend_from_slice(&(payload.len() as u64).to_le_bytes());
         header.extend_from_slice(&crc.sum().to_le_bytes());
-        file.write_all(&header)?;
-        file.write_all(&payload)
+        // The payload is tens of MB: written after the header, not copied.
+        cache.write_parts(&self.path, &[&header, &payload])
     }
 }
 
