@@ -181,7 +181,8 @@ impl DepIndex {
             dep.name == pkg.name && dep.cmp == Cmp::Eq && dep.evr.as_ref() == Some(&pkg.evr)
         });
         if !listed {
-            let d = self.intern(&Dep::versioned(pkg.name.clone(), Cmp::Eq, pkg.evr.clone()));
+            let own = Dep::versioned(pkg.name.clone(), Cmp::Eq, pkg.evr.clone());
+            let d = DepId(self.deps.intern(own));
             self.lists.push(d);
             self.pre.push(false);
         }
