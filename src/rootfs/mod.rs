@@ -100,6 +100,8 @@ fn install_payload(
         }
         let path = entry.path().to_string_lossy().into_owned();
         check_payload_path(&path).map_err(fail)?;
+        // The hardlink set a regular file belongs to, if any.
+        let mut link_set = None;
         let kind = match entry.file_type() {
             FileType::Dir => NodeKind::Dir,
             FileType::SymbolicLink => NodeKind::Symlink {
@@ -107,47 +109,18 @@ fn install_payload(
             },
             FileType::Regular => {
                 let has_data = file.has_payload();
-                let blob = if has_data {
-                    let blob = tree.spool_mut().append(&mut file).map_err(|e| match e {
-                        AppendError::Read(e) => fail(format!("{path}: reading the payload: {e}")),
-                        AppendError::Write(e) => {
-                            RootfsError::Spool(format!("{path} of {nevra}: {e}"))
-                        }
-                    })?;
-                    if blob.len != entry.size() as u64 {
-                        return Err(fail(format!(
-                            "{path}: the payload holds {} bytes, the header says {}",
-                            blob.len,
-                            entry.size()
-                        )));
-                    }
-                    blob
-                } else {
-                    BlobRef { offset: 0, len: 0 }
+                let blob = match has_data {
+                    true => spool_file(tree, &mut file, &path, entry.size() as u64, &nevra, fail)?,
+                    false => BlobRef { offset: 0, len: 0 },
                 };
                 file.finish().map_err(|e| fail(format!("{path}: {e}")))?;
-                let digest = entry.digest().map(|d| d.to_string());
-                if let Some(set) = files.set_of(&path) {
-                    if has_data {
-                        link_data.insert(set, blob);
-                    }
-                    let node = make_node(
-                        &entry,
-                        NodeKind::File {
-                            blob,
-                            digest,
-                            link_group: None,
-                        },
-                        &nevra,
-                        files.color_of(&path),
-                    )
-                    .map_err(|e| fail(format!("{path}: {e}")))?;
-                    link_members.entry(set).or_default().push((path, node));
-                    continue;
+                link_set = files.set_of(&path);
+                if let (Some(set), true) = (link_set, has_data) {
+                    link_data.insert(set, blob);
                 }
                 NodeKind::File {
                     blob,
-                    digest,
+                    digest: entry.digest().map(|d| d.to_string()),
                     link_group: None,
                 }
             }
@@ -164,9 +137,38 @@ fn install_payload(
         };
         let node = make_node(&entry, kind, &nevra, files.color_of(&path))
             .map_err(|e| fail(format!("{path}: {e}")))?;
-        tree.insert(&path, node)?;
+        match link_set {
+            Some(set) => link_members.entry(set).or_default().push((path, node)),
+            None => {
+                tree.insert(&path, node)?;
+            }
+        }
     }
     insert_hardlink_sets(tree, link_members, &link_data)
+}
+
+/// A regular file's bytes into the spool, as many as the header says. A
+/// failing write (a full scratch disk) is the spool's fault, not the
+/// package's.
+fn spool_file(
+    tree: &mut Tree,
+    content: &mut impl std::io::Read,
+    path: &str,
+    size: u64,
+    nevra: &str,
+    fail: &dyn Fn(String) -> RootfsError,
+) -> Result<BlobRef, RootfsError> {
+    let blob = tree.spool_mut().append(content).map_err(|e| match e {
+        AppendError::Read(e) => fail(format!("{path}: reading the payload: {e}")),
+        AppendError::Write(e) => RootfsError::Spool(format!("{path} of {nevra}: {e}")),
+    })?;
+    if blob.len != size {
+        return Err(fail(format!(
+            "{path}: the payload holds {} bytes, the header says {size}",
+            blob.len
+        )));
+    }
+    Ok(blob)
 }
 
 /// A payload path must name a place inside the image plainly: absolute,
@@ -243,23 +245,23 @@ fn insert_hardlink_sets(
 /// WRONGCOLOR, every other NORMAL. `None` when every file is NORMAL.
 pub fn file_states(tree: &Tree, meta: &rpm::PackageMetadata) -> Option<Vec<u8>> {
     use crate::rpmdb::file_state::{NORMAL, WRONGCOLOR};
-    let files = HeaderFiles::of(meta).ok()?;
-    if files.colors.is_empty() {
-        return None;
-    }
+    // Most packages have no colored file: nothing more to read of them.
+    let colors = meta
+        .header
+        .get_entry_data_as_u32_array(IndexTag::RPMTAG_FILECOLORS)
+        .ok()
+        .filter(|c| c.iter().any(|&c| c != 0))?;
     let nevra = meta.get_nevra().ok()?.to_string();
     let states: Vec<u8> = meta
         .get_file_entries()
         .ok()?
         .iter()
-        .map(|e| {
-            let path = e.path().to_string_lossy().into_owned();
-            let color = files.color_of(&path);
-            let lost = tree.get(&path).is_some_and(|node| {
-                color != 0
-                    && node.color & color == 0
-                    && node.package.as_deref() != Some(nevra.as_str())
-            });
+        .zip(colors.iter().chain(std::iter::repeat(&0)))
+        .map(|(e, &color)| {
+            let lost = color != 0
+                && tree.get(&e.path().to_string_lossy()).is_some_and(|node| {
+                    node.color & color == 0 && node.package.as_deref() != Some(nevra.as_str())
+                });
             if lost {
                 WRONGCOLOR
             } else {
