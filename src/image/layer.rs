@@ -14,65 +14,56 @@ pub fn write_layer<W: Write>(tree: &Tree, out: W) -> io::Result<W> {
     let mut link_leaders: HashMap<u32, String> = HashMap::new();
     for (path, node) in tree.iter() {
         // Entries are named as `tar -C root -c .` names them: "./", "./usr", …
-        let name = format!(".{path}");
+        let mut name = format!(".{path}");
         let mut header = Header::new_gnu();
         header.set_mode(node.mode & 0o7777);
         header.set_uid(node.uid.into());
         header.set_gid(node.gid.into());
         header.set_mtime(node.mtime);
         header.set_size(0);
-        match &node.kind {
+        let leader = match &node.kind {
+            NodeKind::File {
+                link_group: Some(g),
+                ..
+            } => link_leaders.get(g).cloned(),
+            _ => None,
+        };
+        // The entry's type, link target and content.
+        let (entry_type, link, content) = match &node.kind {
             NodeKind::Dir => {
-                header.set_entry_type(EntryType::Directory);
-                Entry::new(&dir_name(&name), None, node).append(
-                    &mut builder,
-                    &mut header,
-                    io::empty(),
-                )?;
+                name = dir_name(&name);
+                (EntryType::Directory, None, None)
             }
+            NodeKind::File { .. } if leader.is_some() => (EntryType::Link, leader.as_deref(), None),
             NodeKind::File {
                 blob, link_group, ..
             } => {
-                if let Some(leader) = link_group.and_then(|g| link_leaders.get(&g)) {
-                    header.set_entry_type(EntryType::Link);
-                    Entry::new(&name, Some(leader), node).append(
-                        &mut builder,
-                        &mut header,
-                        io::empty(),
-                    )?;
-                    continue;
-                }
                 if let Some(g) = link_group {
                     link_leaders.insert(*g, name.clone());
                 }
-                header.set_entry_type(EntryType::Regular);
                 header.set_size(blob.len);
-                let data = tree.spool().reader(*blob);
-                Entry::new(&name, None, node).append(&mut builder, &mut header, data)?;
+                (EntryType::Regular, None, Some(*blob))
             }
-            NodeKind::Symlink { target } => {
-                header.set_entry_type(EntryType::Symlink);
-                Entry::new(&name, Some(target), node).append(
-                    &mut builder,
-                    &mut header,
-                    io::empty(),
-                )?;
-            }
+            NodeKind::Symlink { target } => (EntryType::Symlink, Some(target.as_str()), None),
             NodeKind::CharDevice { major, minor } | NodeKind::BlockDevice { major, minor } => {
-                let char_dev = matches!(node.kind, NodeKind::CharDevice { .. });
-                header.set_entry_type(if char_dev {
-                    EntryType::Char
-                } else {
-                    EntryType::Block
-                });
                 header.set_device_major(*major)?;
                 header.set_device_minor(*minor)?;
-                Entry::new(&name, None, node).append(&mut builder, &mut header, io::empty())?;
+                match node.kind {
+                    NodeKind::CharDevice { .. } => (EntryType::Char, None, None),
+                    _ => (EntryType::Block, None, None),
+                }
             }
-            NodeKind::Fifo => {
-                header.set_entry_type(EntryType::Fifo);
-                Entry::new(&name, None, node).append(&mut builder, &mut header, io::empty())?;
-            }
+            NodeKind::Fifo => (EntryType::Fifo, None, None),
+        };
+        header.set_entry_type(entry_type);
+        let entry = Entry {
+            name: &name,
+            link,
+            node,
+        };
+        match content {
+            Some(blob) => entry.append(&mut builder, &mut header, tree.spool().reader(blob))?,
+            None => entry.append(&mut builder, &mut header, io::empty())?,
         }
     }
     builder.into_inner()
@@ -90,11 +81,7 @@ struct Entry<'a> {
     node: &'a crate::rootfs::Node,
 }
 
-impl<'a> Entry<'a> {
-    fn new(name: &'a str, link: Option<&'a str>, node: &'a crate::rootfs::Node) -> Self {
-        Entry { name, link, node }
-    }
-
+impl Entry<'_> {
     fn append<W: Write>(
         &self,
         builder: &mut Builder<W>,
