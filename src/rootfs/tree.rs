@@ -103,6 +103,12 @@ impl Tree {
         self.prefer_color = prefer;
     }
 
+    /// Whether two files at one path are a 32-bit and a 64-bit build that
+    /// rpm lets share it (multilib), the preferred color winning.
+    fn colors_settle(&self, old: &Node, new: &Node) -> bool {
+        self.prefer_color != 0 && old.color != 0 && new.color != 0 && old.color & new.color == 0
+    }
+
     /// Clamp every mtime to `epoch`; what rootsmith created itself gets `epoch`.
     pub fn clamp_mtimes(&mut self, epoch: u64) {
         for node in self.nodes.values_mut() {
@@ -295,14 +301,6 @@ impl Tree {
             }
         }
         Ok(current)
-    }
-}
-
-impl Tree {
-    /// Whether two files at one path are a 32-bit and a 64-bit build that
-    /// rpm lets share it (multilib), the preferred color winning.
-    fn colors_settle(&self, old: &Node, new: &Node) -> bool {
-        self.prefer_color != 0 && old.color != 0 && new.color != 0 && old.color & new.color == 0
     }
 }
 
